@@ -84,6 +84,8 @@ class [[nodiscard]] Result {
   bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }
   const Status& status() const { return status_; }
+  // OK when there is a value, else the error: for callers that need only success.
+  Status status_or_ok() const { return ok() ? Status::ok() : status_; }
 
   T& value() & { assert(ok()); return *value_; }
   const T& value() const& { assert(ok()); return *value_; }

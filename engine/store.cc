@@ -1,0 +1,346 @@
+#include "engine/store.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace strata {
+
+std::string commit_label(uint64_t generation, std::string_view step) {
+  std::string label = "commit " + std::to_string(generation) + ": ";
+  label += step;
+  return label;
+}
+
+// ---------------------------------------------------------------- Store
+
+Status Store::create(vfs::Vfs* vfs, const std::string& path, uint32_t page_size) {
+  if (!is_valid_page_size(page_size)) {
+    return Status::invalid_argument("page size " + std::to_string(page_size) +
+                                    " is not a power of two from 512 to 65536");
+  }
+  std::string tmp = path + ".creating";
+  STRATA_ASSIGN(bool stale, vfs->exists(tmp));
+  if (stale) STRATA_TRY(vfs->remove(tmp));
+  vfs->set_label("create: meta slots");
+  vfs::OpenOptions options;
+  options.create = true;
+  STRATA_ASSIGN(std::unique_ptr<vfs::File> file, vfs->open(tmp, options));
+  PageBuf page(page_size);
+  for (uint64_t generation : {0, 1}) {
+    Meta meta;
+    meta.page_size = page_size;
+    meta.generation = generation;
+    encode_meta(meta, page.data());
+    STRATA_TRY(file->write(meta.slot() * page_size, page));
+  }
+  vfs->set_label("create: sync");
+  STRATA_TRY(file->sync());
+  file.reset();
+  vfs->set_label("create: rename");
+  STRATA_TRY(vfs->rename(tmp, path));
+  vfs->set_label("create: sync dir");
+  STRATA_TRY(vfs->sync_dir(vfs::dir_of(path)));
+  vfs->set_label("");
+  return Status::ok();
+}
+
+Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& path,
+                                           const StoreOptions& options) {
+  STRATA_ASSIGN(bool exists, vfs->exists(path));
+  if (exists && options.error_if_exists) {
+    return Status::invalid_argument("database " + path + " already exists");
+  }
+  if (!exists) {
+    if (!options.create_if_missing) return Status::not_found("database " + path + " does not exist");
+    STRATA_TRY(create(vfs, path, options.page_size).with_context("creating " + path));
+  }
+  std::unique_ptr<Store> store(new Store());
+  store->vfs_ = vfs;
+  store->path_ = path;
+  STRATA_ASSIGN(store->file_, vfs->open(path, vfs::OpenOptions{}));
+  Status locked = store->file_->lock(kProcessLockOffset, 1, vfs::LockMode::kExclusive);
+  if (locked.is(StatusCode::kBusy)) {
+    return Status::busy("database " + path + " is open in another process or handle");
+  }
+  STRATA_TRY(locked);
+
+  STRATA_ASSIGN(uint64_t file_size, store->file_->size());
+  if (file_size == 0) return Status::corruption(path + ": empty file, not a strata database");
+  MetaSlots slots = read_meta_slots(store->file_.get());
+  if (slots.active < 0) {
+    return Status::corruption(path + ": no valid meta slot (" + slots.slot[0].status().message() +
+                              "; " + slots.slot[1].status().message() + ")");
+  }
+  store->meta_ = slots.slot[slots.active].value();
+  store->page_size_ = store->meta_.page_size;
+  store->pager_ = std::make_unique<Pager>(store->file_.get(), store->page_size_, options.cache_bytes);
+
+  // Load the freelist through a read transaction's view of the pages.
+  ReadTx loader(store.get(), store->meta_.generation, store->meta_.root);
+  loader.generation_ = 0;  // not registered as a reader
+  STRATA_ASSIGN(store->freelist_,
+                Freelist::load(&loader, store->meta_.freelist_head, store->meta_.page_count,
+                               &store->freelist_chain_));
+  // No reader exists yet and every pending commit is durable: all pending pages are free.
+  store->freelist_.release_all();
+  return store;
+}
+
+Store::~Store() = default;
+
+Meta Store::meta() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return meta_;
+}
+
+bool Store::poisoned() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return poisoned_;
+}
+
+std::vector<uint64_t> Store::freelist_chain() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return freelist_chain_;
+}
+
+StoreStats Store::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  StoreStats s;
+  s.generation = meta_.generation;
+  s.page_size = page_size_;
+  s.page_count = meta_.page_count;
+  s.free_pages = freelist_.free_count();
+  s.pending_pages = freelist_.pending_count();
+  s.freelist_pages = freelist_chain_.size();
+  s.commits = commits_;
+  s.pager = pager_->stats();
+  return s;
+}
+
+Result<std::unique_ptr<ReadTx>> Store::begin_read() {
+  std::lock_guard<std::mutex> lock(mu_);
+  readers_.insert(meta_.generation);
+  return std::unique_ptr<ReadTx>(new ReadTx(this, meta_.generation, meta_.root));
+}
+
+void Store::end_read(uint64_t generation) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = readers_.find(generation);
+  if (it != readers_.end()) readers_.erase(it);
+}
+
+Result<std::unique_ptr<WriteTx>> Store::begin_write() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (poisoned_) {
+    return Status::poisoned("an earlier commit failed; reopen the database before writing");
+  }
+  if (writer_active_) return Status::busy("another write transaction is open");
+  writer_active_ = true;
+  // Pages retired by commit g can be reused once no reader holds a snapshot
+  // older than g. Every pending commit is durable (commit() returned).
+  if (readers_.empty()) {
+    freelist_.release_all();
+  } else {
+    freelist_.release_up_to(*readers_.begin());
+  }
+  return std::unique_ptr<WriteTx>(new WriteTx(this, meta_));
+}
+
+void Store::end_write() {
+  std::lock_guard<std::mutex> lock(mu_);
+  writer_active_ = false;
+}
+
+void Store::poison() {
+  std::lock_guard<std::mutex> lock(mu_);
+  poisoned_ = true;
+}
+
+Status Store::commit(WriteTx* tx) {
+  const uint64_t generation = tx->generation_ + 1;
+  const uint32_t ps = page_size_;
+
+  // The new freelist: what was free, plus pages this tx freed for good, plus
+  // pages retired now (pending until commit `generation` is durable and unread).
+  // The old freelist chain is replaced, so its pages are retired too.
+  for (uint64_t page_no : tx->reusable_) freelist_.add_free(page_no);
+  std::vector<uint64_t> retired = tx->retired_;
+  retired.insert(retired.end(), freelist_chain_.begin(), freelist_chain_.end());
+  freelist_.add_pending(generation, retired);
+
+  // Pages to hold the freelist itself. Taking the lowest free page shrinks the
+  // first run without splitting it, so the run count never grows while we allocate.
+  std::vector<uint64_t> chain;
+  std::vector<FreeRun> runs = freelist_.runs();
+  const size_t per_page = Freelist::runs_per_page(ps);
+  while (chain.size() * per_page < runs.size()) {
+    std::optional<uint64_t> page_no = freelist_.allocate();
+    chain.push_back(page_no ? *page_no : tx->page_count_++);
+    runs = freelist_.runs();
+  }
+
+  // Seal every page with the new generation, in page-number order.
+  std::vector<std::pair<uint64_t, PageRef>> pages;
+  pages.reserve(tx->dirty_.size() + chain.size());
+  for (auto& [page_no, buf] : tx->dirty_) {
+    seal_page(buf->data(), ps, page_no, generation);
+    pages.emplace_back(page_no, std::move(buf));
+  }
+  std::vector<PageBuf> freelist_pages;
+  Freelist::encode(runs, chain, ps, &freelist_pages);
+  for (size_t i = 0; i < chain.size(); ++i) {
+    seal_page(freelist_pages[i].data(), ps, chain[i], generation);
+    pages.emplace_back(chain[i], std::make_shared<PageBuf>(std::move(freelist_pages[i])));
+  }
+  tx->dirty_.clear();
+  std::sort(pages.begin(), pages.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  Meta next;
+  next.page_size = ps;
+  next.generation = generation;
+  next.root = tx->root_;
+  next.freelist_head = chain.empty() ? 0 : chain[0];
+  next.page_count = tx->page_count_;
+  next.commit_pages = pages.size();
+
+  auto fail = [&](Status s) {
+    poison();
+    vfs_->set_label("");
+    return s.with_context("commit " + std::to_string(generation));
+  };
+
+  // 1. every new page
+  vfs_->set_label(commit_label(generation, "pages"));
+  for (auto& [page_no, page] : pages) {
+    Status s = pager_->write(page_no, page);
+    if (!s.is_ok()) return fail(s);
+  }
+  // 2. make them durable before the meta can point at them
+  vfs_->set_label(commit_label(generation, "sync pages"));
+  if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
+  // 3. the commit point: the inactive meta slot
+  vfs_->set_label(commit_label(generation, "meta slot " + std::to_string(next.slot())));
+  PageBuf meta_page(ps);
+  encode_meta(next, meta_page.data());
+  if (Status s = file_->write(next.slot() * ps, meta_page); !s.is_ok()) return fail(s);
+  // 4. durable: only now is the commit done
+  vfs_->set_label(commit_label(generation, "sync meta"));
+  if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
+  vfs_->set_label("");
+
+  std::lock_guard<std::mutex> lock(mu_);
+  meta_ = next;
+  freelist_chain_ = std::move(chain);
+  ++commits_;
+  return Status::ok();
+}
+
+// ---------------------------------------------------------------- Tx
+
+Result<std::optional<std::string>> Tx::get(std::string_view key) {
+  BTree tree(this, &root_, &mod_counter_);
+  return tree.get(key);
+}
+
+// ---------------------------------------------------------------- ReadTx
+
+ReadTx::~ReadTx() {
+  if (generation_ != 0) store_->end_read(generation_);
+}
+
+Result<PageRef> ReadTx::read(uint64_t page_no) { return store_->pager_->read(page_no); }
+
+Result<uint8_t*> ReadTx::mutable_page(uint64_t*) {
+  return Status::read_only("read transactions cannot modify pages");
+}
+Result<uint8_t*> ReadTx::allocate(uint64_t*) {
+  return Status::read_only("read transactions cannot allocate pages");
+}
+Status ReadTx::retire(uint64_t) { return Status::read_only("read transactions cannot free pages"); }
+
+// ---------------------------------------------------------------- WriteTx
+
+WriteTx::~WriteTx() {
+  if (!finished_) rollback();
+}
+
+Result<PageRef> WriteTx::read(uint64_t page_no) {
+  auto it = dirty_.find(page_no);
+  if (it != dirty_.end()) return PageRef(it->second);
+  return store_->pager_->read(page_no);
+}
+
+Result<uint8_t*> WriteTx::allocate(uint64_t* page_no) {
+  if (!reusable_.empty()) {
+    *page_no = reusable_.back();
+    reusable_.pop_back();
+  } else if (std::optional<uint64_t> free_page = store_->freelist_.allocate()) {
+    *page_no = *free_page;
+    from_free_.push_back(*free_page);
+  } else {
+    *page_no = page_count_++;
+  }
+  auto buf = std::make_shared<PageBuf>(page_size(), 0);
+  uint8_t* data = buf->data();
+  dirty_[*page_no] = std::move(buf);
+  return data;
+}
+
+Result<uint8_t*> WriteTx::mutable_page(uint64_t* page_no) {
+  auto it = dirty_.find(*page_no);
+  if (it != dirty_.end()) return it->second->data();
+  STRATA_ASSIGN(PageRef original, store_->pager_->read(*page_no));
+  uint64_t old_no = *page_no;
+  STRATA_ASSIGN(uint8_t* copy, allocate(page_no));
+  std::memcpy(copy, original->data(), page_size());
+  store_u64(copy + kOffPageNo, *page_no);
+  retired_.push_back(old_no);
+  return copy;
+}
+
+Status WriteTx::retire(uint64_t page_no) {
+  auto it = dirty_.find(page_no);
+  if (it != dirty_.end()) {
+    dirty_.erase(it);
+    reusable_.push_back(page_no);
+  } else {
+    retired_.push_back(page_no);
+  }
+  return Status::ok();
+}
+
+Status WriteTx::put(std::string_view key, std::string_view value) {
+  if (finished_) return Status::invalid_argument("transaction already finished");
+  BTree tree(this, &root_, &mod_counter_);
+  return tree.put(key, value);
+}
+
+Result<bool> WriteTx::del(std::string_view key) {
+  if (finished_) return Status::invalid_argument("transaction already finished");
+  BTree tree(this, &root_, &mod_counter_);
+  return tree.del(key);
+}
+
+Status WriteTx::commit() {
+  if (finished_) return Status::invalid_argument("transaction already finished");
+  finished_ = true;
+  Status s = Status::ok();
+  if (!dirty_.empty() || !retired_.empty()) s = store_->commit(this);
+  if (!s.is_ok() && !store_->poisoned()) {
+    // Nothing reached the disk: give the pages back.
+    for (uint64_t page_no : from_free_) store_->freelist_.add_free(page_no);
+  }
+  store_->end_write();
+  return s;
+}
+
+void WriteTx::rollback() {
+  if (finished_) return;
+  finished_ = true;
+  for (uint64_t page_no : from_free_) store_->freelist_.add_free(page_no);
+  dirty_.clear();
+  store_->end_write();
+}
+
+}  // namespace strata

@@ -1,0 +1,188 @@
+// Store: the transactional key/value engine on one file.
+//
+// One tree of byte keys holds everything (collections, tables, indexes, the
+// catalog). Transactions: any number of ReadTx, each on the snapshot that was
+// current when it began; one WriteTx at a time. A commit follows the protocol
+// of DESIGN.md §3 exactly, labelling each VFS operation for the crash testbed:
+//
+//   1. write every page of the transaction   label "commit G: pages"
+//   2. sync the file                          label "commit G: sync pages"
+//   3. write meta slot G % 2 (commit point)   label "commit G: meta slot S"
+//   4. sync the file                          label "commit G: sync meta"
+//
+// Only then does commit() return OK. Any failure while committing poisons the
+// store: it refuses further writes (kPoisoned) until reopened, and never
+// retries a sync. Readers keep working on their snapshots.
+//
+// A new file is created crash-safely: both meta slots are written to
+// "<path>.creating", synced, and renamed into place; a crash leaves either no
+// database or a valid empty one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/btree.h"
+#include "engine/cursor.h"
+#include "engine/freelist.h"
+#include "engine/meta.h"
+#include "engine/pager.h"
+#include "vfs/vfs.h"
+
+namespace strata {
+
+struct StoreOptions {
+  uint32_t page_size = kDefaultPageSize;  // for a new file; an existing file keeps its own
+  size_t cache_bytes = 32u << 20;
+  bool create_if_missing = true;
+  bool error_if_exists = false;
+};
+
+struct StoreStats {
+  uint64_t generation = 0;
+  uint32_t page_size = 0;
+  uint64_t page_count = 0;
+  uint64_t free_pages = 0;
+  uint64_t pending_pages = 0;
+  uint64_t freelist_pages = 0;
+  uint64_t commits = 0;
+  PagerStats pager;
+};
+
+class ReadTx;
+class WriteTx;
+
+class Store {
+ public:
+  // REQUIRES: vfs outlives the store.
+  static Result<std::unique_ptr<Store>> open(vfs::Vfs* vfs, const std::string& path,
+                                             const StoreOptions& options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // REQUIRES: the store outlives every transaction it hands out.
+  Result<std::unique_ptr<ReadTx>> begin_read();
+  // kBusy if another write transaction is open; kPoisoned after a failed commit.
+  Result<std::unique_ptr<WriteTx>> begin_write();
+
+  Meta meta() const;
+  uint32_t page_size() const { return page_size_; }
+  bool poisoned() const;
+  StoreStats stats() const;
+  const std::string& path() const { return path_; }
+  Pager* pager() { return pager_.get(); }
+  vfs::File* file() { return file_.get(); }
+  vfs::Vfs* vfs() { return vfs_; }
+  // The pages of the current durable freelist chain.
+  std::vector<uint64_t> freelist_chain() const;
+
+  // Byte range of the lock one open Store holds on its file (issue: several
+  // processes) — exclusive for now: one process opens a database at a time.
+  static constexpr uint64_t kProcessLockOffset = uint64_t{1} << 40;
+
+ private:
+  friend class ReadTx;
+  friend class WriteTx;
+
+  Store() = default;
+  static Status create(vfs::Vfs* vfs, const std::string& path, uint32_t page_size);
+  void end_read(uint64_t generation);
+  void end_write();
+  Status commit(WriteTx* tx);
+  void poison();
+
+  vfs::Vfs* vfs_ = nullptr;
+  std::string path_;
+  std::unique_ptr<vfs::File> file_;
+  std::unique_ptr<Pager> pager_;
+  uint32_t page_size_ = kDefaultPageSize;
+
+  mutable std::mutex mu_;
+  Meta meta_;
+  Freelist freelist_;                 // touched by the writer; release under mu_
+  std::vector<uint64_t> freelist_chain_;
+  std::multiset<uint64_t> readers_;   // generations pinned by open ReadTx
+  bool writer_active_ = false;
+  bool poisoned_ = false;
+  uint64_t commits_ = 0;
+};
+
+// What both transaction kinds can do: read the tree of one snapshot.
+class Tx : public PageAccess {
+ public:
+  ~Tx() override = default;
+  uint32_t page_size() const override { return store_->page_size(); }
+
+  Result<std::optional<std::string>> get(std::string_view key);
+  // A cursor over this transaction's view. REQUIRES: the tx outlives it.
+  Cursor cursor() { return Cursor(this, &root_, &mod_counter_); }
+  uint64_t generation() const { return generation_; }
+  uint64_t root() const { return root_; }
+  Store* store() { return store_; }
+
+ protected:
+  Tx(Store* store, uint64_t generation, uint64_t root)
+      : store_(store), generation_(generation), root_(root) {}
+  Store* store_;
+  uint64_t generation_;
+  uint64_t root_;
+  uint64_t mod_counter_ = 0;
+};
+
+class ReadTx : public Tx {
+ public:
+  ~ReadTx() override;
+  Result<PageRef> read(uint64_t page_no) override;
+  Result<uint8_t*> mutable_page(uint64_t* page_no) override;
+  Result<uint8_t*> allocate(uint64_t* page_no) override;
+  Status retire(uint64_t page_no) override;
+
+ private:
+  friend class Store;
+  using Tx::Tx;
+};
+
+class WriteTx : public Tx {
+ public:
+  ~WriteTx() override;  // rolls back if neither committed nor rolled back
+
+  Status put(std::string_view key, std::string_view value);
+  // True if the key existed.
+  Result<bool> del(std::string_view key);
+  // Durable when it returns OK. A commit with no changes writes nothing.
+  Status commit();
+  void rollback();
+  bool finished() const { return finished_; }
+  // Pages this transaction has modified or allocated so far.
+  size_t dirty_pages() const { return dirty_.size(); }
+
+  Result<PageRef> read(uint64_t page_no) override;
+  Result<uint8_t*> mutable_page(uint64_t* page_no) override;
+  Result<uint8_t*> allocate(uint64_t* page_no) override;
+  Status retire(uint64_t page_no) override;
+
+ private:
+  friend class Store;
+  WriteTx(Store* store, const Meta& meta)
+      : Tx(store, meta.generation, meta.root), page_count_(meta.page_count) {}
+
+  std::unordered_map<uint64_t, std::shared_ptr<PageBuf>> dirty_;
+  std::vector<uint64_t> reusable_;   // allocated and retired by this tx: free again
+  std::vector<uint64_t> from_free_;  // taken from the store's free set (undo on rollback)
+  std::vector<uint64_t> retired_;    // durable pages this tx replaced or deleted
+  uint64_t page_count_;
+  bool finished_ = false;
+};
+
+// Labels used on the VFS for each step of commit `generation`.
+std::string commit_label(uint64_t generation, std::string_view step);
+
+}  // namespace strata
