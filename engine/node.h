@@ -16,7 +16,7 @@
 //
 // Limits (so that any page can always be split in two): a cell is at most
 // max_cell_size(page_size) bytes, a quarter of the usable space. Keys are at
-// most max_key_size(page_size) (999 bytes at 4 KiB pages); values that would
+// most max_key_size(page_size) (998 bytes at 4 KiB pages, 104 at 512); values that would
 // make a leaf cell larger go to an overflow chain.
 #pragma once
 
