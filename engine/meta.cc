@@ -48,7 +48,12 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   }
   if (available < page_size) return slot_error(slot, "file too short to hold the slot");
   Status verified = verify_page(bytes, page_size, slot);
-  if (!verified.is_ok()) return slot_error(slot, verified.message());
+  if (!verified.is_ok()) {
+    // verify_page says "page N: why"; the slot already names the page.
+    const std::string& m = verified.message();
+    size_t colon = m.find(": ");
+    return slot_error(slot, colon == std::string::npos ? m : m.substr(colon + 2));
+  }
   if (page_type(bytes) != PageType::kMeta) return slot_error(slot, "not a meta page");
   uint32_t version = load_u32(bytes + kOffVersion);
   if (version != kFormatVersion) {
