@@ -326,7 +326,13 @@ Status WriteTx::commit() {
   if (finished_) return Status::invalid_argument("transaction already finished");
   finished_ = true;
   Status s = Status::ok();
-  if (!dirty_.empty() || !retired_.empty()) s = store_->commit(this);
+  if (!dirty_.empty() || !retired_.empty()) {
+    s = store_->commit(this);
+  } else {
+    // Nothing to write, yet pages taken from the free set may have been retired
+    // again (put then del on an empty tree): give them back, or they leak.
+    for (uint64_t page_no : from_free_) store_->freelist_.add_free(page_no);
+  }
   if (!s.is_ok() && !store_->poisoned()) {
     // Nothing reached the disk: give the pages back.
     for (uint64_t page_no : from_free_) store_->freelist_.add_free(page_no);
