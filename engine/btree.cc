@@ -1,5 +1,6 @@
 #include "engine/btree.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace strata {
@@ -132,6 +133,8 @@ Status BTree::insert_at(std::vector<Frame>* path, size_t level, size_t index, st
   std::vector<std::string> cells = all_cells(frame.page);
   cells.insert(cells.begin() + static_cast<std::ptrdiff_t>(index), std::move(cell));
   size_t s = split_point(cells, index, node::usable_space(ps));
+  // A branch keeps at least two children on each side (an edge split would leave one).
+  if (!leaf) s = std::clamp<size_t>(s, 2, cells.size() - 2);
 
   uint64_t right_no = 0;
   STRATA_ASSIGN(uint8_t* right, pages_->allocate(&right_no));
