@@ -261,7 +261,7 @@ class ParserImpl {
     ParserImpl* parser;
     ~DepthGuard() { parser->leave(); }
   };
-  Status set_height(Node& node, uint32_t height);
+  Status set_height(Node& node, uint32_t height, bool check = false);
 
   // --- expressions ---
   Result<ExprPtr> parse_expr(int min_prec = kPrecLowest);
@@ -515,9 +515,12 @@ Status ParserImpl::enter() {
   return Status::ok();
 }
 
-Status ParserImpl::set_height(Node& node, uint32_t height) {
+// Only expression trees are held to the limit (as in SQLite). An expression's height
+// includes the subqueries in it; nesting that adds no expression node (FROM subqueries,
+// parenthesized joins) is bounded by the recursion limit in enter() instead.
+Status ParserImpl::set_height(Node& node, uint32_t height, bool check) {
   node.height = height;
-  if (height > limits_.max_depth) {
+  if (check && height > limits_.max_depth) {
     return fail(StatusCode::kSyntax, node.pos.offset, node.pos.line, node.pos.column,
                 "expression tree is too large (maximum depth " + std::to_string(limits_.max_depth) +
                     ")");
@@ -571,7 +574,7 @@ struct ExprHeight {
 }  // namespace
 
 Result<ExprPtr> ParserImpl::finish(ExprPtr expr) {
-  STRATA_TRY(set_height(*expr, std::visit(ExprHeight{}, expr->node)));
+  STRATA_TRY(set_height(*expr, std::visit(ExprHeight{}, expr->node), /*check=*/true));
   return expr;
 }
 
