@@ -313,13 +313,46 @@ Status WriteTx::retire(uint64_t page_no) {
 Status WriteTx::put(std::string_view key, std::string_view value) {
   if (finished_) return Status::invalid_argument("transaction already finished");
   BTree tree(this, &root_, &mod_counter_);
+  if (recording_) {
+    STRATA_ASSIGN(std::optional<std::string> old, tree.get(key));
+    undo_.emplace_back(std::string(key), std::move(old));
+  }
   return tree.put(key, value);
 }
 
 Result<bool> WriteTx::del(std::string_view key) {
   if (finished_) return Status::invalid_argument("transaction already finished");
   BTree tree(this, &root_, &mod_counter_);
+  if (recording_) {
+    STRATA_ASSIGN(std::optional<std::string> old, tree.get(key));
+    if (!old) return false;
+    undo_.emplace_back(std::string(key), std::move(old));
+  }
   return tree.del(key);
+}
+
+void WriteTx::begin_statement() {
+  undo_.clear();
+  recording_ = true;
+}
+
+void WriteTx::end_statement() {
+  undo_.clear();
+  recording_ = false;
+}
+
+Status WriteTx::undo_statement() {
+  recording_ = false;
+  BTree tree(this, &root_, &mod_counter_);
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    if (it->second) {
+      STRATA_TRY(tree.put(it->first, *it->second));
+    } else {
+      STRATA_TRY(tree.del(it->first).status_or_ok());
+    }
+  }
+  undo_.clear();
+  return Status::ok();
 }
 
 Status WriteTx::commit() {

@@ -161,6 +161,14 @@ class WriteTx : public Tx {
   Status commit();
   void rollback();
   bool finished() const { return finished_; }
+
+  // Statement-level atomicity inside a transaction: between begin_statement()
+  // and end_statement() every put and delete records the key's old value, and
+  // undo_statement() writes those old values back in reverse order.
+  void begin_statement();
+  Status undo_statement();
+  void end_statement();
+
   // Pages this transaction has modified or allocated so far.
   size_t dirty_pages() const { return dirty_.size(); }
 
@@ -180,6 +188,8 @@ class WriteTx : public Tx {
   std::vector<uint64_t> retired_;    // durable pages this tx replaced or deleted
   uint64_t page_count_;
   bool finished_ = false;
+  bool recording_ = false;
+  std::vector<std::pair<std::string, std::optional<std::string>>> undo_;
 };
 
 // Labels used on the VFS for each step of commit `generation`.
