@@ -1,0 +1,605 @@
+// Properties of the printer and parser together:
+//  - for random ASTs of every statement and expression form (bounded depth, only trees the
+//    parser can produce), parse(to_sql(ast)) == ast;
+//  - for SQLite's sqllogictest corpus (/work/shared/slt, or $STRATA_SLT_DIR), every
+//    statement SQLite accepts parses (up to a listed few), and
+//    parse(to_sql(parse(x))) == parse(x).
+// Replay a failure with the seed RapidCheck prints: RC_PARAMS="seed=N" parser_prop_test.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/sql/parser.h"
+#include "engine/sql/printer.h"
+
+namespace strata::sql {
+
+// Counterexamples print as SQL.
+void showValue(const Stmt& stmt, std::ostream& os) { os << to_sql(stmt); }
+void showValue(const Expr& expr, std::ostream& os) { os << to_sql(expr); }
+
+namespace {
+
+// --- random ASTs --------------------------------------------------------------------
+// Each helper draws from RapidCheck inside the running property (`*gen`), so failures
+// shrink pick by pick.
+
+template <typename T>
+T pick(std::initializer_list<T> options) {
+  return *rc::gen::elementOf(std::vector<T>(options));
+}
+
+bool coin(int percent = 50) { return *rc::gen::inRange(0, 100) < percent; }
+
+int count(int lo, int hi) { return *rc::gen::inRange(lo, hi + 1); }
+
+std::string name() {
+  if (coin(70)) return pick<std::string>({"a", "b", "t1", "x_y", "col$1", "T", "rowid", "_"});
+  if (coin(70)) {
+    return pick<std::string>({"select", "key", "replace", "true", "False", "a b", "a\"b", "1x",
+                              "\xC3\xA9t\xC3\xA9", "left", "current_time", "[x]", "'q'", "end"});
+  }
+  std::string s = *rc::gen::container<std::string>(rc::gen::inRange<char>(32, 127));
+  return s.empty() ? "e" : s;
+}
+
+QualifiedName qualified_name() {
+  QualifiedName q;
+  if (coin(20)) q.schema = pick<std::string>({"main", "temp", "s c"});
+  q.name = name();
+  return q;
+}
+
+std::string type_name() {
+  return pick<std::string>({"INTEGER", "TEXT", "VARCHAR(10)", "DOUBLE PRECISION", "decimal(10, -2)",
+                            "unsigned big int", "\"quoted type\"", "'str type'", "NUMERIC(+5)", "INT KEY"});
+}
+
+Literal literal() {
+  switch (count(0, 9)) {
+    case 0: return {LiteralKind::kNull, Value()};
+    case 1: {
+      int64_t v = pick<int64_t>({0, 1, 42, std::numeric_limits<int64_t>::max(),
+                                 std::numeric_limits<int64_t>::min(), -1, -42});
+      if (coin()) v = *rc::gen::inRange<int64_t>(0, std::numeric_limits<int64_t>::max());
+      return {LiteralKind::kInteger, Value::integer(v)};
+    }
+    case 2: {
+      double d = std::fabs(*rc::gen::arbitrary<double>());
+      if (std::isnan(d)) d = 0.5;
+      if (coin(20)) d = pick<double>({0.0, 0.1, 1e20, 9223372036854775808.0, 1e300 * 1e300, 5e-324, 1.0 / 3});
+      return {LiteralKind::kReal, Value::real(d)};
+    }
+    case 3: return {LiteralKind::kString, Value::text(*rc::gen::arbitrary<std::string>())};
+    case 4: return {LiteralKind::kBlob, Value::blob(*rc::gen::arbitrary<std::string>())};
+    case 5: return coin() ? Literal{LiteralKind::kTrue, Value::integer(1)} : Literal{LiteralKind::kFalse, Value::integer(0)};
+    case 6:
+      return {pick<LiteralKind>({LiteralKind::kCurrentTime, LiteralKind::kCurrentDate, LiteralKind::kCurrentTimestamp}),
+              Value()};
+    default: return {LiteralKind::kInteger, Value::integer(count(0, 1000))};
+  }
+}
+
+SelectPtr random_select(int depth);
+
+ExprPtr leaf() {
+  switch (count(0, 2)) {
+    case 0: return make_expr(literal());
+    case 1: {
+      ColumnRef ref;
+      ref.column = name();
+      if (coin(30)) ref.table = name();
+      if (!ref.table.empty() && coin(20)) ref.schema = name();
+      return make_expr(std::move(ref));
+    }
+    default:
+      return make_expr(Parameter{pick<std::string>({"?", "?1", "?12", ":a", "@b", "$c", ":a"}), 0});
+  }
+}
+
+ExprPtr random_expr(int depth) {
+  if (depth <= 0 || coin(25)) return leaf();
+  int d = depth - 1;
+  switch (count(0, 13)) {
+    case 0:
+      return make_expr(Unary{pick<UnaryOp>({UnaryOp::kMinus, UnaryOp::kPlus, UnaryOp::kBitNot, UnaryOp::kNot}),
+                             random_expr(d)});
+    case 1:
+    case 2: {
+      BinaryOp op = static_cast<BinaryOp>(count(0, static_cast<int>(BinaryOp::kConcat)));
+      return make_expr(Binary{op, random_expr(d), random_expr(d)});
+    }
+    case 3: {
+      Like like;
+      like.op = pick<LikeOp>({LikeOp::kLike, LikeOp::kGlob, LikeOp::kRegexp, LikeOp::kMatch});
+      like.negated = coin();
+      like.operand = random_expr(d);
+      like.pattern = random_expr(d);
+      if (coin()) like.escape = random_expr(d);
+      return make_expr(std::move(like));
+    }
+    case 4:
+      return make_expr(Between{coin(), random_expr(d), random_expr(d), random_expr(d)});
+    case 5: {
+      In in;
+      in.negated = coin();
+      in.operand = random_expr(d);
+      in.kind = pick<InKind>({InKind::kList, InKind::kSelect, InKind::kTable});
+      if (in.kind == InKind::kList) {
+        for (int i = count(0, 3); i > 0; --i) in.list.push_back(random_expr(d));
+      } else if (in.kind == InKind::kSelect) {
+        in.select = random_select(d);
+      } else {
+        in.table = qualified_name();
+      }
+      return make_expr(std::move(in));
+    }
+    case 6: return make_expr(IsNull{coin(), random_expr(d)});
+    case 7: return make_expr(Collate{random_expr(d), pick<std::string>({"nocase", "BINARY", "rtrim", "my coll"})});
+    case 8: return make_expr(Cast{random_expr(d), coin(10) ? std::string() : type_name()});
+    case 9: {
+      Case c;
+      if (coin()) c.base = random_expr(d);
+      for (int i = count(1, 3); i > 0; --i) c.whens.push_back(CaseWhen{random_expr(d), random_expr(d)});
+      if (coin()) c.else_result = random_expr(d);
+      return make_expr(std::move(c));
+    }
+    case 10: {
+      FunctionCall f;
+      f.name = pick<std::string>({"count", "max", "abs", "replace", "like", "left", "true", "cast",
+                                  "Weird Name", "current_date", "group_concat", "select"});
+      if (coin(20)) {
+        f.star = true;
+      } else {
+        for (int i = count(0, 3); i > 0; --i) f.args.push_back(random_expr(d));
+        f.distinct = !f.args.empty() && coin(20);
+      }
+      return make_expr(std::move(f));
+    }
+    case 11: return make_expr(Exists{random_select(d)});
+    case 12: return make_expr(Subquery{random_select(d)});
+    default: return leaf();
+  }
+}
+
+std::vector<OrderingTerm> ordering_terms(int depth, bool allow_nulls) {
+  std::vector<OrderingTerm> terms;
+  for (int i = count(1, 3); i > 0; --i) {
+    OrderingTerm t;
+    t.expr = random_expr(depth);
+    t.order = pick<SortOrder>({SortOrder::kDefault, SortOrder::kAsc, SortOrder::kDesc});
+    if (allow_nulls) t.nulls = pick<NullsOrder>({NullsOrder::kDefault, NullsOrder::kFirst, NullsOrder::kLast});
+    terms.push_back(std::move(t));
+  }
+  return terms;
+}
+
+std::vector<std::string> names(int lo, int hi) {
+  std::vector<std::string> out;
+  for (int i = count(lo, hi); i > 0; --i) out.push_back(name());
+  return out;
+}
+
+std::string alias() { return coin() ? name() : std::string(); }
+
+TableName table_name() {
+  TableName t;
+  t.name = qualified_name();
+  t.alias = alias();
+  t.hint = pick<IndexHint>({IndexHint::kNone, IndexHint::kIndexedBy, IndexHint::kNotIndexed});
+  if (t.hint == IndexHint::kIndexedBy) t.index = name();
+  return t;
+}
+
+TableRefPtr table_ref(int depth) {
+  auto ref = make_box<TableRef>();
+  int kind = depth <= 0 ? 0 : count(0, 3);
+  if (kind == 0) {
+    ref->node = table_name();
+  } else if (kind == 1) {
+    ref->node = SubqueryTable{random_select(depth - 1), alias()};
+  } else {
+    Join j;
+    j.kind = static_cast<JoinKind>(count(0, static_cast<int>(JoinKind::kFull)));
+    j.natural = j.kind != JoinKind::kComma && coin(20);
+    j.left = table_ref(depth - 1);
+    j.right = table_ref(depth - 1);
+    int constraint = count(0, 2);
+    if (constraint == 1) j.on = random_expr(depth - 1);
+    if (constraint == 2) j.using_columns = names(1, 2);
+    ref->node = std::move(j);
+  }
+  return ref;
+}
+
+SelectCore select_core(int depth) {
+  SelectCore core;
+  if (coin(15)) {
+    core.kind = SelectCoreKind::kValues;
+    int width = count(1, 3);
+    for (int r = count(1, 3); r > 0; --r) {
+      std::vector<ExprPtr> row;
+      for (int i = 0; i < width; ++i) row.push_back(random_expr(depth));
+      core.values.push_back(std::move(row));
+    }
+    return core;
+  }
+  core.distinct = coin(20);
+  for (int i = count(1, 3); i > 0; --i) {
+    ResultColumn c;
+    c.kind = pick<ResultColumnKind>({ResultColumnKind::kExpr, ResultColumnKind::kExpr, ResultColumnKind::kStar,
+                                     ResultColumnKind::kTableStar});
+    if (c.kind == ResultColumnKind::kExpr) {
+      c.expr = random_expr(depth);
+      c.alias = alias();
+    } else if (c.kind == ResultColumnKind::kTableStar) {
+      c.table = name();
+    }
+    core.columns.push_back(std::move(c));
+  }
+  if (coin(70)) core.from = table_ref(depth);
+  if (coin()) core.where = random_expr(depth);
+  if (coin(30)) {
+    for (int i = count(1, 2); i > 0; --i) core.group_by.push_back(random_expr(depth));
+  }
+  if (coin(20)) core.having = random_expr(depth);
+  return core;
+}
+
+SelectPtr random_select(int depth) {
+  auto s = make_box<Select>();
+  int cores = coin(70) ? 1 : count(2, 3);
+  for (int i = 0; i < cores; ++i) {
+    if (i > 0) {
+      s->ops.push_back(pick<CompoundOp>({CompoundOp::kUnion, CompoundOp::kUnionAll, CompoundOp::kIntersect,
+                                         CompoundOp::kExcept}));
+    }
+    s->cores.push_back(select_core(depth));
+  }
+  if (coin(30)) s->order_by = ordering_terms(depth, /*allow_nulls=*/true);
+  if (coin(30)) {
+    s->limit = random_expr(depth);
+    if (coin()) s->offset = random_expr(depth);
+  }
+  return s;
+}
+
+ConflictAction conflict_action() {
+  return static_cast<ConflictAction>(count(0, static_cast<int>(ConflictAction::kReplace)));
+}
+
+ForeignKeyRef foreign_key() { return ForeignKeyRef{name(), names(0, 2)}; }
+
+CreateTable create_table(int depth) {
+  CreateTable c;
+  c.temporary = coin(20);
+  c.if_not_exists = coin(20);
+  c.name = qualified_name();
+  if (coin(15)) {
+    c.as_select = random_select(depth);
+    return c;
+  }
+  for (int i = count(1, 3); i > 0; --i) {
+    ColumnDef col;
+    col.name = name();
+    if (coin(70)) col.type_name = type_name();
+    for (int k = count(0, 3); k > 0; --k) {
+      ColumnConstraint cc;
+      cc.kind = static_cast<ColumnConstraintKind>(count(0, static_cast<int>(ColumnConstraintKind::kReferences)));
+      if (coin(20)) cc.name = name();
+      switch (cc.kind) {
+        case ColumnConstraintKind::kPrimaryKey:
+          cc.order = pick<SortOrder>({SortOrder::kDefault, SortOrder::kAsc, SortOrder::kDesc});
+          cc.on_conflict = conflict_action();
+          cc.autoincrement = coin();
+          break;
+        case ColumnConstraintKind::kNotNull:
+        case ColumnConstraintKind::kNull:
+        case ColumnConstraintKind::kUnique: cc.on_conflict = conflict_action(); break;
+        case ColumnConstraintKind::kDefault:
+        case ColumnConstraintKind::kCheck: cc.expr = random_expr(depth); break;
+        case ColumnConstraintKind::kCollate: cc.collation = name(); break;
+        case ColumnConstraintKind::kReferences: cc.references = foreign_key(); break;
+      }
+      col.constraints.push_back(std::move(cc));
+    }
+    c.columns.push_back(std::move(col));
+  }
+  for (int i = count(0, 2); i > 0; --i) {
+    TableConstraint tc;
+    tc.kind = static_cast<TableConstraintKind>(count(0, static_cast<int>(TableConstraintKind::kForeignKey)));
+    if (coin(20)) tc.name = name();
+    switch (tc.kind) {
+      case TableConstraintKind::kPrimaryKey:
+      case TableConstraintKind::kUnique:
+        tc.columns = ordering_terms(depth, /*allow_nulls=*/false);
+        tc.autoincrement = tc.kind == TableConstraintKind::kPrimaryKey && coin(20);
+        tc.on_conflict = conflict_action();
+        break;
+      case TableConstraintKind::kCheck:
+        tc.check = random_expr(depth);
+        tc.on_conflict = conflict_action();
+        break;
+      case TableConstraintKind::kForeignKey:
+        tc.fk_columns = names(1, 2);
+        tc.references = foreign_key();
+        break;
+    }
+    c.constraints.push_back(std::move(tc));
+  }
+  c.without_rowid = coin(20);
+  c.strict = coin(20);
+  return c;
+}
+
+StmtPtr random_stmt(int depth, bool allow_explain = true) {
+  auto s = make_box<Stmt>();
+  switch (count(0, allow_explain ? 15 : 14)) {
+    case 0:
+    case 1: s->node = std::move(*random_select(depth)); break;
+    case 2: {
+      Insert i;
+      i.or_action = conflict_action();
+      i.table = qualified_name();
+      if (coin(20)) i.alias = name();
+      i.columns = names(0, 3);
+      if (coin(85)) i.select = random_select(depth);
+      s->node = std::move(i);
+      break;
+    }
+    case 3: {
+      Update u;
+      u.or_action = conflict_action();
+      u.table = table_name();
+      for (int k = count(1, 3); k > 0; --k) u.assignments.push_back(Assignment{{}, name(), random_expr(depth)});
+      if (coin()) u.where = random_expr(depth);
+      s->node = std::move(u);
+      break;
+    }
+    case 4: {
+      Delete del;
+      del.table = table_name();
+      if (coin()) del.where = random_expr(depth);
+      s->node = std::move(del);
+      break;
+    }
+    case 5: s->node = create_table(depth); break;
+    case 6: s->node = DropTable{coin(), qualified_name()}; break;
+    case 7: {
+      CreateIndex ci;
+      ci.unique = coin();
+      ci.if_not_exists = coin();
+      ci.name = qualified_name();
+      ci.table = name();
+      ci.columns = ordering_terms(depth, /*allow_nulls=*/true);
+      if (coin()) ci.where = random_expr(depth);
+      s->node = std::move(ci);
+      break;
+    }
+    case 8: s->node = DropIndex{coin(), qualified_name()}; break;
+    case 9: {
+      CreateView v;
+      v.temporary = coin(20);
+      v.if_not_exists = coin(20);
+      v.name = qualified_name();
+      v.columns = names(0, 2);
+      v.select = random_select(depth);
+      s->node = std::move(v);
+      break;
+    }
+    case 10: s->node = DropView{coin(), qualified_name()}; break;
+    case 11: {
+      int which = count(0, 2);
+      if (which == 0) {
+        s->node = Begin{static_cast<TransactionKind>(count(0, 3))};
+      } else if (which == 1) {
+        s->node = Commit{};
+      } else {
+        s->node = Rollback{};
+      }
+      break;
+    }
+    case 12: s->node = Analyze{coin() ? qualified_name() : QualifiedName{}}; break;
+    case 13:
+    case 14: {
+      Pragma p;
+      p.name = qualified_name();
+      p.value_kind = static_cast<PragmaValueKind>(count(0, 3));
+      p.call_syntax = p.value_kind != PragmaValueKind::kNone && coin();
+      if (p.value_kind == PragmaValueKind::kName) p.value = name();
+      if (p.value_kind == PragmaValueKind::kString) p.value = *rc::gen::arbitrary<std::string>();
+      if (p.value_kind == PragmaValueKind::kNumber) p.value = pick<std::string>({"-2000", "+5", "1.5", "0x10", "7", "-1e3"});
+      s->node = std::move(p);
+      break;
+    }
+    default: {
+      Explain e;
+      e.mode = pick<ExplainMode>({ExplainMode::kExplain, ExplainMode::kAnalyze, ExplainMode::kQueryPlan});
+      e.stmt = random_stmt(depth, /*allow_explain=*/false);
+      bool dml = e.stmt->is<Select>() || e.stmt->is<Insert>() || e.stmt->is<Update>() || e.stmt->is<Delete>();
+      if (e.mode == ExplainMode::kAnalyze && !dml) e.mode = ExplainMode::kExplain;
+      s->node = std::move(e);
+      break;
+    }
+  }
+  return s;
+}
+
+RC_GTEST_PROP(ParserRoundTrip, PrintedExpressionsParseBackToTheSameTree, ()) {
+  int depth = *rc::gen::inRange(0, 6);
+  ExprPtr e = random_expr(depth);
+  std::string sql = to_sql(*e);
+  RC_LOG() << sql << "\n";
+  Result<ExprPtr> parsed = parse_expression(sql);
+  RC_ASSERT(parsed.ok());
+  RC_ASSERT(**parsed == *e);
+  RC_ASSERT(to_sql(**parsed) == sql);
+}
+
+RC_GTEST_PROP(ParserRoundTrip, PrintedStatementsParseBackToTheSameTree, ()) {
+  int depth = *rc::gen::inRange(0, 4);
+  StmtPtr s = random_stmt(depth);
+  std::string sql = to_sql(*s);
+  RC_LOG() << sql << "\n";
+  Result<StmtPtr> parsed = parse_statement(sql);
+  if (!parsed.ok()) RC_LOG() << parsed.status().to_string() << "\n";
+  RC_ASSERT(parsed.ok());
+  RC_ASSERT(**parsed == *s);
+}
+
+RC_GTEST_PROP(ParserRoundTrip, ScriptsOfPrintedStatementsSplitBackIntoTheSameStatements, ()) {
+  std::vector<StmtPtr> stmts;
+  std::string script;
+  for (int i = count(0, 4); i > 0; --i) {
+    stmts.push_back(random_stmt(2));
+    script += to_sql(*stmts.back());
+    script += pick<std::string>({";", ";\n", " ; -- comment\n", ";/* c */"});
+  }
+  RC_ASSERT(is_complete(script) == !stmts.empty());
+  Result<std::vector<StmtPtr>> parsed = parse_script(script);
+  RC_ASSERT(parsed.ok());
+  RC_ASSERT(parsed->size() == stmts.size());
+  for (size_t i = 0; i < stmts.size(); ++i) RC_ASSERT(*(*parsed)[i] == *stmts[i]);
+}
+
+// Random bytes and token soup never crash the parser; errors always carry a position.
+RC_GTEST_PROP(ParserRobustness, ArbitraryInputFailsCleanly, ()) {
+  std::string sql;
+  if (coin()) {
+    sql = *rc::gen::arbitrary<std::string>();
+  } else {
+    for (int i = count(0, 30); i > 0; --i) {
+      sql += pick<std::string>({"SELECT", "FROM", "(", ")", ",", "a", "1", "'s'", "+", "-", "NOT", "IN", "BETWEEN",
+                                "AND", "OR", "CASE", "WHEN", "THEN", "END", "CREATE", "TABLE", "INSERT", "INTO",
+                                "VALUES", "*", ";", "IS", "NULL", "JOIN", "ON", "ORDER", "BY", "LIMIT", "x'00'",
+                                "?", "/*", "--", "\"", "'", "ESCAPE", "COLLATE", "CAST", "AS", "UNION", "WITH"});
+      sql += ' ';
+    }
+  }
+  Parser parser(sql);
+  for (int guard = 0; guard < 1000; ++guard) {
+    Result<std::optional<ParsedStatement>> next = parser.next();
+    if (next.ok()) {
+      if (!next->has_value()) break;
+      std::string printed = to_sql(*(*next)->stmt);
+      Result<StmtPtr> again = parse_statement(printed);
+      RC_ASSERT(again.ok());
+      RC_ASSERT(**again == *(*next)->stmt);
+      continue;
+    }
+    RC_ASSERT(next.status().code() == StatusCode::kSyntax || next.status().code() == StatusCode::kUnsupported);
+    RC_ASSERT(error_position(next.status()).has_value());
+    RC_ASSERT(parser.error().has_value());
+  }
+}
+
+// --- the sqllogictest corpus --------------------------------------------------------
+
+struct SltRecord {
+  std::string file;
+  int line = 0;
+  bool expect_ok = true;  // statement ok / query (as opposed to statement error)
+  std::string sql;
+};
+
+// Records that apply to SQLite (skipif/onlyif honoured), with their SQL text.
+std::vector<SltRecord> read_slt(const std::filesystem::path& path) {
+  std::vector<SltRecord> out;
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();  // some files use CRLF
+    lines.push_back(line);
+  }
+  bool applies = true;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    std::istringstream words(line);
+    std::string first, second;
+    words >> first >> second;
+    if (first == "skipif") {
+      if (second == "sqlite") applies = false;
+      continue;
+    }
+    if (first == "onlyif") {
+      if (second != "sqlite") applies = false;
+      continue;
+    }
+    if (first != "statement" && first != "query") {
+      if (line.empty()) applies = true;
+      continue;
+    }
+    SltRecord record;
+    record.file = path.filename().string();
+    record.line = static_cast<int>(i + 2);
+    record.expect_ok = !(first == "statement" && second == "error");
+    size_t j = i + 1;
+    for (; j < lines.size() && !lines[j].empty() && lines[j] != "----"; ++j) {
+      record.sql += lines[j];
+      record.sql += '\n';
+    }
+    // Skip the expected results, up to the blank line that ends the record.
+    while (j < lines.size() && !lines[j].empty()) ++j;
+    i = j;
+    if (applies) out.push_back(std::move(record));
+    applies = true;
+  }
+  return out;
+}
+
+TEST(ParserSlt, CorpusParsesAndRoundTrips) {
+  const char* env = std::getenv("STRATA_SLT_DIR");
+  std::filesystem::path dir = env != nullptr ? env : "/work/shared/slt";
+  if (!std::filesystem::exists(dir / "select1.test")) GTEST_SKIP() << "no sqllogictest corpus at " << dir;
+  std::vector<std::filesystem::path> files = {dir / "select1.test"};
+  if (std::filesystem::exists(dir / "evidence")) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir / "evidence")) {
+      if (entry.path().extension() == ".test") files.push_back(entry.path());
+    }
+  }
+  int total = 0, parsed_ok = 0, ok_failed = 0, error_records = 0, error_records_parsed = 0;
+  std::map<std::string, int> failure_reasons;
+  for (const auto& file : files) {
+    for (const SltRecord& record : read_slt(file)) {
+      ++total;
+      if (!record.expect_ok) ++error_records;
+      Result<std::vector<StmtPtr>> first = parse_script(record.sql);
+      if (!first.ok()) {
+        if (record.expect_ok) {
+          ++ok_failed;
+          ++failure_reasons[first.status().to_string()];
+          ADD_FAILURE() << record.file << ":" << record.line << ": " << first.status().to_string() << "\n"
+                        << record.sql;
+        }
+        continue;
+      }
+      ++parsed_ok;
+      if (!record.expect_ok) ++error_records_parsed;
+      for (const StmtPtr& stmt : *first) {
+        std::string printed = to_sql(*stmt);
+        Result<StmtPtr> again = parse_statement(printed);
+        ASSERT_TRUE(again.ok()) << record.file << ":" << record.line << ": " << printed << ": "
+                                << again.status().to_string();
+        EXPECT_TRUE(**again == *stmt) << record.file << ":" << record.line << "\n" << record.sql << "printed: " << printed;
+      }
+    }
+  }
+  std::cout << "slt: " << total << " records (" << error_records << " 'statement error'); " << parsed_ok
+            << " parse; " << ok_failed << " records SQLite accepts fail to parse; " << error_records_parsed
+            << " 'statement error' records parse (their errors are semantic)\n";
+  for (const auto& [reason, n] : failure_reasons) std::cout << "  " << n << " x " << reason << "\n";
+  EXPECT_GT(total, 1000);
+}
+
+}  // namespace
+}  // namespace strata::sql
