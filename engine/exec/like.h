@@ -1,0 +1,36 @@
+// LIKE and GLOB pattern matching with SQLite's semantics.
+//
+//   text LIKE pattern [ESCAPE esc]   % any run, _ one character; ASCII letters
+//                                    match case-insensitively, nothing else does.
+//   text GLOB pattern                * any run, ? one character, [abc] [a-z] [^x]
+//                                    sets; case-sensitive; no escape character
+//                                    ([*] matches a literal '*').
+// Operands are read through their text form (numbers as to_text gives them,
+// blobs as their bytes) and, as in SQLite, end at their first NUL byte.
+// Characters are UTF-8 as utf8.h reads them.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/value.h"
+#include "vfs/status.h"
+
+namespace strata::exec {
+
+// SQLite's SQLITE_LIMIT_LIKE_PATTERN_LENGTH default: longer patterns (in bytes of
+// their text form) are an error "LIKE or GLOB pattern too complex".
+inline constexpr int64_t kMaxPatternBytes = 50000;
+
+// INTEGER 1 or 0, or NULL. Checked in SQLite's order: a pattern over the limit
+// is an error; then a NULL escape gives NULL; then an escape that is not exactly
+// one character is an error "ESCAPE expression must be a single character"
+// (even when text or pattern is NULL); then NULL text or pattern gives NULL.
+// An escape equal to '%' or '_' makes that character literal.
+Result<Value> like(const Value& text, const Value& pattern, const Value* escape);
+
+// INTEGER 1 or 0, or NULL if either operand is NULL. Does not check the pattern
+// length: glob_checked does, and is what the GLOB operator and glob() need.
+Value glob(const Value& text, const Value& pattern);
+Result<Value> glob_checked(const Value& text, const Value& pattern);
+
+}  // namespace strata::exec
