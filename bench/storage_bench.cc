@@ -94,7 +94,8 @@ struct ReadFixture {
     store = std::move(opened).value();
     Result<std::unique_ptr<WriteTx>> writer = store->begin_write();
     must_ok(writer.status());
-    for (int i = 0; i < kTreeKeys; ++i) must_ok((*writer)->put(key_of(static_cast<uint64_t>(i)), value_100()));
+    for (int i = 0; i < kTreeKeys; ++i)
+      must_ok((*writer)->put(key_of(static_cast<uint64_t>(i)), value_100()));
     must_ok((*writer)->commit());
   }
   static ReadFixture& get() {

@@ -181,9 +181,9 @@ void run_balanced_churn(Churn mode) {
   ASSERT_OK_AND_ASSIGN(CheckReport report, check_store(store.get()));
   EXPECT_TRUE(report.ok()) << report.to_string();
   // The file holds the live pages plus about one commit's copies (two, to be safe).
-  EXPECT_LE(report.page_count - kFirstDataPage,
-            report.leaf_pages + report.branch_pages + report.overflow_pages +
-                report.freelist_pages + 2 * most_copied)
+  EXPECT_LE(report.page_count - kFirstDataPage, report.leaf_pages + report.branch_pages +
+                                                    report.overflow_pages + report.freelist_pages +
+                                                    2 * most_copied)
       << report.to_string();
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<ReadTx> reader, store->begin_read());
   EXPECT_TRUE(scan_all(reader.get()) == model);
@@ -216,8 +216,8 @@ TEST(Churn, OpenReaderPinsItsPagesUntilItEnds) {
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<WriteTx> writer, store->begin_write());
     for (int i = 0; i < kKeys; ++i) {
       // Now and then a value long enough for an overflow chain.
-      std::string value = rng() % 50 == 0 ? std::string(6000, static_cast<char>('A' + rng() % 26))
-                                          : value_of(rng);
+      std::string value =
+          rng() % 50 == 0 ? std::string(6000, static_cast<char>('A' + rng() % 26)) : value_of(rng);
       ASSERT_OK(writer->put(key_of(i), value));
       model[key_of(i)] = value;
     }

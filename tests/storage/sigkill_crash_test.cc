@@ -59,7 +59,8 @@ std::string value_for(uint64_t k, size_t size) {
 template <typename Sink>
 bool apply_commit(uint64_t k, Sink& sink) {
   return sink.put("counter", std::to_string(k)) &&
-         sink.put(slot_key(k % 16), value_for(k, 10 + k % 300)) && sink.del(slot_key((k + 8) % 16)) &&
+         sink.put(slot_key(k % 16), value_for(k, 10 + k % 300)) &&
+         sink.del(slot_key((k + 8) % 16)) &&
          (k % 5 != 0 || sink.put("big", value_for(k, 3000 + k % 9000)));
 }
 

@@ -68,15 +68,24 @@ struct Op {
 
 const char* kind_name(OpKind kind) {
   switch (kind) {
-    case OpKind::kPut: return "put";
-    case OpKind::kDelete: return "del";
-    case OpKind::kGet: return "get";
-    case OpKind::kCommit: return "commit";
-    case OpKind::kRollback: return "rollback";
-    case OpKind::kReopen: return "reopen";
-    case OpKind::kBeginRead: return "begin_read";
-    case OpKind::kCheckRead: return "check_read";
-    case OpKind::kScanWriter: return "scan_writer";
+    case OpKind::kPut:
+      return "put";
+    case OpKind::kDelete:
+      return "del";
+    case OpKind::kGet:
+      return "get";
+    case OpKind::kCommit:
+      return "commit";
+    case OpKind::kRollback:
+      return "rollback";
+    case OpKind::kReopen:
+      return "reopen";
+    case OpKind::kBeginRead:
+      return "begin_read";
+    case OpKind::kCheckRead:
+      return "check_read";
+    case OpKind::kScanWriter:
+      return "scan_writer";
   }
   return "?";
 }
@@ -89,19 +98,28 @@ void showValue(const Op& op, std::ostream& os) {
       os << "(key " << op.key << ", " << op.value_size << " bytes, seed " << op.value_seed << ")";
       break;
     case OpKind::kDelete:
-    case OpKind::kGet: os << "(key " << op.key << ")"; break;
-    case OpKind::kScanWriter: os << (op.backward ? "(backward)" : "(forward)"); break;
-    default: break;
+    case OpKind::kGet:
+      os << "(key " << op.key << ")";
+      break;
+    case OpKind::kScanWriter:
+      os << (op.backward ? "(backward)" : "(forward)");
+      break;
+    default:
+      break;
   }
 }
 
 // Key i of the space: a few awkward ones first, then names of varying length.
 std::string key_of(int index) {
   switch (index) {
-    case 0: return "";
-    case 1: return std::string(1, '\0');
-    case 2: return "\xff\xff";
-    default: break;
+    case 0:
+      return "";
+    case 1:
+      return std::string(1, '\0');
+    case 2:
+      return "\xff\xff";
+    default:
+      break;
   }
   char name[16];
   std::snprintf(name, sizeof name, "key%03d", index);
@@ -125,7 +143,7 @@ rc::Gen<Op> gen_op(int key_space) {
   auto value_size = rc::gen::weightedOneOf<uint32_t>({
       {2, just<uint32_t>(0)},
       {10, inRange<uint32_t>(1, 100)},
-      {3, inRange<uint32_t>(2048, 6 * 1024)},    // several KiB: overflow at small pages
+      {3, inRange<uint32_t>(2048, 6 * 1024)},   // several KiB: overflow at small pages
       {1, inRange<uint32_t>(4097, 20 * 1024)},  // longer than any page used here
   });
   auto put = rc::gen::map(rc::gen::tuple(key, value_size, rc::gen::arbitrary<uint32_t>()),
@@ -184,7 +202,8 @@ Model scan_all(Tx* tx, bool backward) {
       RC_ASSERT(in_order);
     }
     Result<std::string> value = cursor.value();
-    if (!value.ok()) RC_FAIL("cursor value of " + printable_key(key) + ": " + value.status().to_string());
+    if (!value.ok())
+      RC_FAIL("cursor value of " + printable_key(key) + ": " + value.status().to_string());
     RC_ASSERT(cursor.value_size() == value->size());
     seen.emplace(key, *value);
     previous = key;
@@ -208,8 +227,9 @@ void assert_same(const Model& expected, const Model& actual, const std::string& 
   } else if (a->first < e->first) {
     what = "unexpected key " + printable_key(a->first);
   } else {
-    what = "key " + printable_key(e->first) + " has a value of " + std::to_string(a->second.size()) +
-           " bytes, expected " + std::to_string(e->second.size()) + " bytes (or different bytes)";
+    what = "key " + printable_key(e->first) + " has a value of " +
+           std::to_string(a->second.size()) + " bytes, expected " +
+           std::to_string(e->second.size()) + " bytes (or different bytes)";
   }
   RC_FAIL(where + ": " + what + " (" + std::to_string(expected.size()) + " keys expected, " +
           std::to_string(actual.size()) + " found)");
@@ -238,7 +258,8 @@ class Harness {
         ensure_writer();
         std::string key = key_of(op.key);
         Result<bool> existed = writer_->del(key);
-        if (!existed.ok()) RC_FAIL("del " + printable_key(key) + ": " + existed.status().to_string());
+        if (!existed.ok())
+          RC_FAIL("del " + printable_key(key) + ": " + existed.status().to_string());
         RC_ASSERT(*existed == (view_.erase(key) == 1));
         break;
       }
@@ -252,14 +273,18 @@ class Harness {
         }
         break;
       }
-      case OpKind::kCommit: commit(); break;
+      case OpKind::kCommit:
+        commit();
+        break;
       case OpKind::kRollback:
         if (writer_) {
           writer_->rollback();
           writer_.reset();
         }
         break;
-      case OpKind::kReopen: reopen(); break;
+      case OpKind::kReopen:
+        reopen();
+        break;
       case OpKind::kBeginRead:
         if (readers_.size() < 3) readers_.push_back({begin_read(), committed_});
         break;

@@ -139,14 +139,16 @@ TEST(StoreStress, HundredThousandRandomOperationsKeepTheTreeSound) {
         std::string key = sequential_key(next_sequential++);
         std::string value = random_value(rng);
         Status s = writer->put(key, value);
-        ASSERT_TRUE(s.is_ok()) << "op " << op << " put " << printable_key(key) << ": " << s.to_string();
+        ASSERT_TRUE(s.is_ok()) << "op " << op << " put " << printable_key(key) << ": "
+                               << s.to_string();
         view[key] = value;
       }
     } else if (pick < 600) {
       std::string key = random_key(static_cast<uint32_t>(rng() % kKeySpace));
       std::string value = random_value(rng);
       Status s = writer->put(key, value);
-      ASSERT_TRUE(s.is_ok()) << "op " << op << " put " << printable_key(key) << ": " << s.to_string();
+      ASSERT_TRUE(s.is_ok()) << "op " << op << " put " << printable_key(key) << ": "
+                             << s.to_string();
       view[key] = value;
     } else if (pick < 950) {
       // Delete: usually a key that exists (random among the model's), else a random one.
@@ -208,7 +210,8 @@ TEST(StoreStress, HundredThousandRandomOperationsKeepTheTreeSound) {
   // bound leaves room for them and still fails on a degenerate (unbalanced) tree.
   ASSERT_OK_AND_ASSIGN(CheckReport report, check_store(store.get()));
   const size_t usable = node::usable_space(store->page_size());
-  const double min_children = std::floor((usable / 4.0) / (node::kBranchCellHeader + kMaxKeyBytes + 2));
+  const double min_children =
+      std::floor((usable / 4.0) / (node::kBranchCellHeader + kMaxKeyBytes + 2));
   const double min_leaf_keys =
       std::floor((usable / 4.0) / (node::kLeafCellHeader + kMaxKeyBytes + kMaxInlineValue + 2));
   ASSERT_GE(committed.size(), 10'000u) << "the workload should leave a large tree";
@@ -216,8 +219,8 @@ TEST(StoreStress, HundredThousandRandomOperationsKeepTheTreeSound) {
   const uint64_t depth_bound =
       1 + static_cast<uint64_t>(std::ceil(std::log(leaves_needed) / std::log(min_children)));
   EXPECT_LE(report.depth, depth_bound)
-      << committed.size() << " keys, fanout >= " << min_children << ", leaf keys >= "
-      << min_leaf_keys << "; " << report.to_string();
+      << committed.size() << " keys, fanout >= " << min_children
+      << ", leaf keys >= " << min_leaf_keys << "; " << report.to_string();
   EXPECT_GE(report.depth, 3u) << "a tree of " << committed.size() << " keys fits in fewer levels?";
   // Rebalancing keeps pages at least a quarter full on average.
   const uint64_t tree_pages = report.leaf_pages + report.branch_pages;
