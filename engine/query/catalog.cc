@@ -1,0 +1,345 @@
+#include "engine/query/catalog.h"
+
+#include <algorithm>
+
+#include "engine/codec/row_format.h"
+#include "engine/collection.h"
+#include "engine/sql/parser.h"
+
+namespace strata::query {
+
+namespace {
+constexpr std::string_view kSchemaCollection = "__schema";
+const std::string kNextPrefixKey = std::string(1, '\0') + "next_prefix";
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string prefix_bytes(char tag, uint32_t prefix) {
+  std::string k(1, tag);
+  for (int i = 0; i < 4; ++i) k += static_cast<char>((prefix >> (24 - 8 * i)) & 0xff);
+  return k;
+}
+
+Result<Collection> schema_collection(WriteTx* tx) {
+  Result<Collection> existing = Collection::open(tx, kSchemaCollection);
+  if (existing.ok() || !existing.status().is(StatusCode::kNotFound)) return existing;
+  return Collection::create(tx, kSchemaCollection);
+}
+}  // namespace
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string row_prefix(uint32_t table_prefix) { return prefix_bytes(kTagRow, table_prefix); }
+std::string index_prefix(uint32_t prefix) { return prefix_bytes(kTagIndex, prefix); }
+
+int TableDef::find_column(std::string_view column) const {
+  std::string want = lower(column);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (lower(columns[i].name) == want) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Result<TableDef> Catalog::build_table(const sql::CreateTable& stmt, std::string sql_text,
+                                      std::vector<IndexDef>* auto_indexes) {
+  if (stmt.as_select) return Status::unsupported("CREATE TABLE ... AS SELECT");
+  if (stmt.without_rowid) return Status::unsupported("WITHOUT ROWID tables");
+  if (stmt.temporary) return Status::unsupported("TEMP tables");
+  if (!stmt.name.schema.empty() && lower(stmt.name.schema) != "main") {
+    return Status::unsupported("schema " + stmt.name.schema);
+  }
+  TableDef t;
+  t.name = stmt.name.name;
+  t.sql = std::move(sql_text);
+  if (lower(t.name).rfind("sqlite_", 0) == 0 || lower(t.name).rfind("__", 0) == 0) {
+    return Status::invalid_argument("object name reserved for internal use: " + t.name);
+  }
+  std::vector<std::vector<int>> unique_sets;  // in SQLite's autoindex order
+  std::vector<int> primary_key;
+  bool pk_desc = false;
+  int pk_count = 0;
+  for (const sql::ColumnDef& c : stmt.columns) {
+    if (t.find_column(c.name) >= 0) return Status::invalid_argument("duplicate column name: " + c.name);
+    ColumnDef col;
+    col.name = c.name;
+    col.declared_type = c.type_name;
+    col.affinity = exec::affinity_of_type(c.type_name);
+    int position = static_cast<int>(t.columns.size());
+    for (const sql::ColumnConstraint& cc : c.constraints) {
+      switch (cc.kind) {
+        case sql::ColumnConstraintKind::kPrimaryKey:
+          ++pk_count;
+          primary_key = {position};
+          pk_desc = cc.order == sql::SortOrder::kDesc;
+          unique_sets.push_back({position});
+          break;
+        case sql::ColumnConstraintKind::kNotNull: col.not_null = true; break;
+        case sql::ColumnConstraintKind::kNull: break;
+        case sql::ColumnConstraintKind::kUnique: unique_sets.push_back({position}); break;
+        case sql::ColumnConstraintKind::kDefault: col.default_value = cc.expr; break;
+        case sql::ColumnConstraintKind::kCheck: t.checks.push_back({cc.name, cc.expr}); break;
+        case sql::ColumnConstraintKind::kCollate:
+          if (upper(cc.collation) != "BINARY") {
+            return Status::unsupported("collation " + cc.collation + " (only BINARY)");
+          }
+          break;
+        case sql::ColumnConstraintKind::kReferences: break;  // foreign keys are not enforced, as in SQLite by default
+      }
+    }
+    t.columns.push_back(std::move(col));
+  }
+  for (const sql::TableConstraint& tc : stmt.constraints) {
+    std::vector<int> cols;
+    for (const sql::OrderingTerm& term : tc.columns) {
+      const sql::ColumnRef* ref = term.expr ? term.expr->as<sql::ColumnRef>() : nullptr;
+      if (ref == nullptr) return Status::unsupported("expressions in PRIMARY KEY or UNIQUE constraints");
+      int position = t.find_column(ref->column);
+      if (position < 0) return Status::invalid_argument("no such column: " + ref->column);
+      cols.push_back(position);
+    }
+    switch (tc.kind) {
+      case sql::TableConstraintKind::kPrimaryKey:
+        ++pk_count;
+        primary_key = cols;
+        pk_desc = false;
+        unique_sets.push_back(cols);
+        break;
+      case sql::TableConstraintKind::kUnique: unique_sets.push_back(cols); break;
+      case sql::TableConstraintKind::kCheck: t.checks.push_back({tc.name, tc.check}); break;
+      case sql::TableConstraintKind::kForeignKey: break;
+    }
+  }
+  if (pk_count > 1) return Status::invalid_argument("table \"" + t.name + "\" has more than one primary key");
+  // INTEGER PRIMARY KEY (the exact type name, as in SQLite) makes the column the rowid,
+  // except for the column-constraint form with DESC (a SQLite quirk kept for fidelity).
+  if (primary_key.size() == 1 && upper(t.columns[primary_key[0]].declared_type) == "INTEGER" &&
+      !pk_desc) {
+    t.rowid_column = primary_key[0];
+  }
+  int n = 0;
+  for (const auto& cols : unique_sets) {
+    if (t.rowid_column >= 0 && cols.size() == 1 && cols[0] == t.rowid_column) continue;
+    IndexDef idx;
+    idx.name = "sqlite_autoindex_" + t.name + "_" + std::to_string(++n);
+    idx.table = t.name;
+    idx.columns = cols;
+    idx.unique = true;
+    idx.automatic = true;
+    auto_indexes->push_back(std::move(idx));
+  }
+  return t;
+}
+
+Result<IndexDef> Catalog::build_index(const sql::CreateIndex& stmt, const TableDef& table,
+                                      std::string sql_text) {
+  if (stmt.where) return Status::unsupported("partial indexes (CREATE INDEX ... WHERE)");
+  IndexDef idx;
+  idx.name = stmt.name.name;
+  idx.table = table.name;
+  idx.unique = stmt.unique;
+  idx.sql = std::move(sql_text);
+  for (const sql::OrderingTerm& term : stmt.columns) {
+    const sql::ColumnRef* ref = term.expr ? term.expr->as<sql::ColumnRef>() : nullptr;
+    if (ref == nullptr) return Status::unsupported("indexes on expressions");
+    int position = table.find_column(ref->column);
+    if (position < 0) {
+      return Status::invalid_argument("no such column: " + ref->column);
+    }
+    idx.columns.push_back(position);
+  }
+  return idx;
+}
+
+Result<Catalog> Catalog::load(Tx* tx) {
+  Catalog catalog;
+  Result<Collection> schema = Collection::open(tx, kSchemaCollection);
+  if (!schema.ok()) {
+    if (schema.status().is(StatusCode::kNotFound)) return catalog;
+    return schema.status();
+  }
+  struct Entry {
+    std::string type, name, table, sql;
+    uint32_t prefix;
+  };
+  std::vector<Entry> entries;
+  RangeScan scan = schema->scan();
+  STRATA_TRY(scan.start());
+  while (scan.valid()) {
+    if (!scan.key().empty() && scan.key()[0] != '\0') {
+      STRATA_ASSIGN(std::string bytes, scan.value());
+      STRATA_ASSIGN(std::vector<Value> row, codec::decode_row(bytes));
+      if (row.size() != 5 || row[0].type() != ValueType::kText || row[3].type() != ValueType::kInteger) {
+        return Status::corruption("catalog entry " + std::string(scan.key()) + " is malformed");
+      }
+      entries.push_back({row[0].as_text(), row[1].as_text(), row[2].as_text(),
+                         row[4].is_null() ? "" : row[4].as_text(),
+                         static_cast<uint32_t>(row[3].as_integer())});
+    }
+    STRATA_TRY(scan.next());
+  }
+  std::map<std::string, uint32_t> auto_prefixes;
+  for (const Entry& e : entries) {
+    if (e.type == "index" && e.sql.empty()) auto_prefixes[lower(e.name)] = e.prefix;
+  }
+  // Tables first, then the indexes that name them.
+  for (const Entry& e : entries) {
+    if (e.type != "table") continue;
+    STRATA_ASSIGN(sql::StmtPtr stmt, sql::parse_statement(e.sql));
+    const sql::CreateTable* create = stmt->as<sql::CreateTable>();
+    if (create == nullptr) return Status::corruption("catalog entry " + e.name + " is not CREATE TABLE");
+    std::vector<IndexDef> autos;
+    STRATA_ASSIGN(TableDef t, build_table(*create, e.sql, &autos));
+    t.prefix = e.prefix;
+    for (IndexDef& idx : autos) {
+      auto it = auto_prefixes.find(lower(idx.name));
+      if (it == auto_prefixes.end()) return Status::corruption("catalog lacks index " + idx.name);
+      idx.prefix = it->second;
+      t.indexes.push_back(lower(idx.name));
+      catalog.indexes_[lower(idx.name)] = std::move(idx);
+    }
+    catalog.tables_[lower(t.name)] = std::move(t);
+  }
+  for (const Entry& e : entries) {
+    if (e.type != "index" || e.sql.empty()) continue;
+    STRATA_ASSIGN(sql::StmtPtr stmt, sql::parse_statement(e.sql));
+    const sql::CreateIndex* create = stmt->as<sql::CreateIndex>();
+    if (create == nullptr) return Status::corruption("catalog entry " + e.name + " is not CREATE INDEX");
+    auto t = catalog.tables_.find(lower(create->table));
+    if (t == catalog.tables_.end()) return Status::corruption("index " + e.name + " names a missing table");
+    STRATA_ASSIGN(IndexDef idx, build_index(*create, t->second, e.sql));
+    idx.prefix = e.prefix;
+    t->second.indexes.push_back(lower(idx.name));
+    catalog.indexes_[lower(idx.name)] = std::move(idx);
+  }
+  return catalog;
+}
+
+const TableDef* Catalog::table(std::string_view name) const {
+  auto it = tables_.find(lower(name));
+  return it == tables_.end() ? nullptr : &it->second;
+}
+
+const IndexDef* Catalog::index(std::string_view name) const {
+  auto it = indexes_.find(lower(name));
+  return it == indexes_.end() ? nullptr : &it->second;
+}
+
+std::vector<const IndexDef*> Catalog::indexes_of(const TableDef& table) const {
+  std::vector<const IndexDef*> out;
+  for (const std::string& name : table.indexes) {
+    if (const IndexDef* idx = index(name)) out.push_back(idx);
+  }
+  return out;
+}
+
+std::vector<const TableDef*> Catalog::tables() const {
+  std::vector<const TableDef*> out;
+  for (const auto& [name, t] : tables_) out.push_back(&t);
+  return out;
+}
+
+std::vector<const IndexDef*> Catalog::all_indexes() const {
+  std::vector<const IndexDef*> out;
+  for (const auto& [name, idx] : indexes_) out.push_back(&idx);
+  return out;
+}
+
+Result<uint32_t> Catalog::next_prefix(WriteTx* tx) {
+  STRATA_ASSIGN(Collection schema, schema_collection(tx));
+  STRATA_ASSIGN(std::optional<std::string> current, schema.get(kNextPrefixKey));
+  uint32_t prefix = 1;
+  if (current) {
+    STRATA_ASSIGN(std::vector<Value> row, codec::decode_row(*current));
+    if (row.size() != 1 || row[0].type() != ValueType::kInteger) {
+      return Status::corruption("catalog: next prefix is malformed");
+    }
+    prefix = static_cast<uint32_t>(row[0].as_integer());
+  }
+  Value next = Value::integer(prefix + 1);
+  STRATA_TRY(schema.put(kNextPrefixKey, codec::encode_row(std::span<const Value>(&next, 1))));
+  return prefix;
+}
+
+Status Catalog::write_entry(WriteTx* tx, std::string_view type, std::string_view name,
+                            std::string_view table, uint32_t prefix, std::string_view sql_text) {
+  STRATA_ASSIGN(Collection schema, schema_collection(tx));
+  std::vector<Value> row = {Value::text(std::string(type)), Value::text(std::string(name)),
+                            Value::text(std::string(table)), Value::integer(prefix),
+                            sql_text.empty() ? Value::null() : Value::text(std::string(sql_text))};
+  return schema.put(lower(name), codec::encode_row(row));
+}
+
+Status Catalog::create_table(WriteTx* tx, const sql::CreateTable& stmt, std::string sql_text) {
+  std::vector<IndexDef> autos;
+  STRATA_ASSIGN(TableDef t, build_table(stmt, std::move(sql_text), &autos));
+  if (table(t.name) != nullptr || index(t.name) != nullptr) {
+    return Status::invalid_argument("table " + t.name + " already exists");
+  }
+  STRATA_ASSIGN(t.prefix, next_prefix(tx));
+  STRATA_TRY(write_entry(tx, "table", t.name, t.name, t.prefix, t.sql));
+  for (IndexDef& idx : autos) {
+    STRATA_ASSIGN(idx.prefix, next_prefix(tx));
+    STRATA_TRY(write_entry(tx, "index", idx.name, t.name, idx.prefix, ""));
+    t.indexes.push_back(lower(idx.name));
+    indexes_[lower(idx.name)] = std::move(idx);
+  }
+  tables_[lower(t.name)] = std::move(t);
+  return Status::ok();
+}
+
+Status Catalog::create_index(WriteTx* tx, const sql::CreateIndex& stmt, std::string sql_text,
+                             const IndexDef** created) {
+  auto t = tables_.find(lower(stmt.table));
+  if (t == tables_.end()) return Status::not_found("no such table: " + stmt.table);
+  if (index(stmt.name.name) != nullptr || table(stmt.name.name) != nullptr) {
+    return Status::invalid_argument("index " + stmt.name.name + " already exists");
+  }
+  if (lower(stmt.name.name).rfind("sqlite_", 0) == 0) {
+    return Status::invalid_argument("object name reserved for internal use: " + stmt.name.name);
+  }
+  STRATA_ASSIGN(IndexDef idx, build_index(stmt, t->second, std::move(sql_text)));
+  STRATA_ASSIGN(idx.prefix, next_prefix(tx));
+  STRATA_TRY(write_entry(tx, "index", idx.name, t->second.name, idx.prefix, idx.sql));
+  std::string key = lower(idx.name);
+  t->second.indexes.push_back(key);
+  indexes_[key] = std::move(idx);
+  *created = &indexes_[key];
+  return Status::ok();
+}
+
+Status Catalog::drop_index(WriteTx* tx, std::string_view name) {
+  auto it = indexes_.find(lower(name));
+  if (it == indexes_.end()) return Status::not_found("no such index: " + std::string(name));
+  STRATA_ASSIGN(Collection schema, schema_collection(tx));
+  STRATA_TRY(schema.del(lower(name)).status_or_ok());
+  auto t = tables_.find(lower(it->second.table));
+  if (t != tables_.end()) {
+    auto& v = t->second.indexes;
+    v.erase(std::remove(v.begin(), v.end(), lower(name)), v.end());
+  }
+  indexes_.erase(it);
+  return Status::ok();
+}
+
+Status Catalog::drop_table(WriteTx* tx, std::string_view name) {
+  auto it = tables_.find(lower(name));
+  if (it == tables_.end()) return Status::not_found("no such table: " + std::string(name));
+  STRATA_ASSIGN(Collection schema, schema_collection(tx));
+  for (const std::string& idx : it->second.indexes) {
+    STRATA_TRY(schema.del(idx).status_or_ok());
+    indexes_.erase(idx);
+  }
+  STRATA_TRY(schema.del(lower(name)).status_or_ok());
+  tables_.erase(it);
+  return Status::ok();
+}
+
+}  // namespace strata::query

@@ -1,0 +1,750 @@
+// Statement execution: SELECT (streamed), EXPLAIN [ANALYZE], INSERT, UPDATE,
+// DELETE, DDL and transaction control, with SQLite's constraint semantics.
+#include <algorithm>
+
+#include "engine/codec/key_codec.h"
+#include "engine/codec/row_format.h"
+#include "engine/exec/value_ops.h"
+#include "engine/query/database.h"
+#include "engine/query/run.h"
+#include "engine/sql/printer.h"
+
+namespace strata::query {
+
+Status plan_select_for(Database* db, const sql::Select& select, SelectPlan* plan);
+Result<int64_t> integer_clause_public(const BoundExpr& e, const std::vector<Value>* params);
+
+namespace {
+
+std::string index_entry(const IndexDef& idx, const std::vector<Value>& row, int64_t rowid) {
+  std::string k = index_prefix(idx.prefix);
+  for (int c : idx.columns) codec::encode_key(row[c], &k);
+  codec::encode_rowid(rowid, &k);
+  return k;
+}
+
+std::string stored_row(const TableDef& t, std::vector<Value> values) {
+  if (t.rowid_column >= 0) values[t.rowid_column] = Value::null();  // the key holds it
+  return codec::encode_row(values);
+}
+
+// Values that compare equal to v but encode differently (1 and 1.0).
+std::vector<Value> equal_forms(const Value& v) {
+  std::vector<Value> out{v};
+  if (v.type() == ValueType::kInteger) {
+    double d = static_cast<double>(v.as_integer());
+    if (d < 9223372036854775808.0 && static_cast<int64_t>(d) == v.as_integer()) out.push_back(Value::real(d));
+  } else if (v.type() == ValueType::kReal) {
+    double r = v.as_real();
+    if (r >= -9223372036854775808.0 && r < 9223372036854775808.0 &&
+        static_cast<double>(static_cast<int64_t>(r)) == r) {
+      out.push_back(Value::integer(static_cast<int64_t>(r)));
+    }
+  }
+  return out;
+}
+
+std::string columns_text(const TableDef& t, const std::vector<int>& cols) {
+  std::string out;
+  for (int c : cols) out += (out.empty() ? "" : ", ") + t.name + "." + t.columns[c].name;
+  return out;
+}
+
+// Rowids (other than `self`) whose entries in a unique index equal row's values.
+Result<std::vector<int64_t>> unique_conflicts(Tx* tx, const IndexDef& idx, const std::vector<Value>& row,
+                                              std::optional<int64_t> self) {
+  std::vector<int64_t> out;
+  for (int c : idx.columns) {
+    if (row[c].is_null()) return out;  // NULLs are distinct in a UNIQUE index
+  }
+  // Probe every combination of equal encodings (1 vs 1.0) of the indexed values.
+  std::vector<std::vector<Value>> combos{{}};
+  for (int c : idx.columns) {
+    std::vector<std::vector<Value>> next;
+    for (const auto& partial : combos) {
+      for (const Value& form : equal_forms(row[c])) {
+        auto p = partial;
+        p.push_back(form);
+        next.push_back(std::move(p));
+      }
+    }
+    combos = std::move(next);
+  }
+  for (const auto& values : combos) {
+    std::string prefix = index_prefix(idx.prefix);
+    for (const Value& v : values) codec::encode_key(v, &prefix);
+    RangeScan scan(tx->cursor(), prefix, KeyRange::all(), Direction::kForward);
+    STRATA_TRY(scan.start());
+    while (scan.valid()) {
+      std::string_view rest = scan.key();
+      STRATA_ASSIGN(int64_t rowid, codec::decode_rowid(&rest));
+      if (!self || rowid != *self) out.push_back(rowid);
+      STRATA_TRY(scan.next());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// Writes rows of one table: inserts, deletes, updates with their index entries
+// and constraint checks.
+class TableWriter {
+ public:
+  TableWriter(Database* db, WriteTx* tx, const TableDef& table, const std::vector<Value>* params)
+      : tx_(tx), table_(table), indexes_(db->catalog().indexes_of(table)), params_(params) {}
+
+  Result<int64_t> next_rowid() {
+    if (next_rowid_) return (*next_rowid_)++;
+    std::string prefix = row_prefix(table_.prefix);
+    RangeScan last(tx_->cursor(), prefix, KeyRange::all(), Direction::kBackward);
+    STRATA_TRY(last.start());
+    int64_t max = 0;
+    if (last.valid()) {
+      std::string_view k = last.key();
+      STRATA_ASSIGN(max, codec::decode_rowid(&k));
+    }
+    if (max == INT64_MAX) return Status::no_space("database or disk is full (no rowid left)");
+    next_rowid_ = max + 1;
+    return (*next_rowid_)++;
+  }
+
+  Status remove(int64_t rowid, const std::vector<Value>& row) {
+    for (const IndexDef* idx : indexes_) STRATA_TRY(tx_->del(index_entry(*idx, row, rowid)).status_or_ok());
+    STRATA_TRY(tx_->del(row_key(table_, rowid)).status_or_ok());
+    return Status::ok();
+  }
+
+  // Applies affinity and NOT NULL / CHECK. *skip for OR IGNORE.
+  Status prepare(std::vector<Value>* row, sql::ConflictAction action, bool* skip) {
+    *skip = false;
+    for (size_t i = 0; i < row->size(); ++i) {
+      (*row)[i] = exec::apply_affinity((*row)[i], table_.columns[i].affinity);
+    }
+    for (size_t i = 0; i < row->size(); ++i) {
+      const ColumnDef& c = table_.columns[i];
+      if (!c.not_null || !(*row)[i].is_null() || static_cast<int>(i) == table_.rowid_column) continue;
+      if (action == sql::ConflictAction::kIgnore) {
+        *skip = true;
+        return Status::ok();
+      }
+      if (action == sql::ConflictAction::kReplace && c.default_value) {
+        Binder b(nullptr, "");
+        STRATA_ASSIGN(BoundExprPtr d, b.bind(*c.default_value));
+        STRATA_ASSIGN(Value v, eval(*d, EvalRow{nullptr, 0, params_}));
+        (*row)[i] = exec::apply_affinity(v, c.affinity);
+        if (!(*row)[i].is_null()) continue;
+      }
+      return Status::constraint("NOT NULL constraint failed: " + table_.name + "." + c.name);
+    }
+    return Status::ok();
+  }
+
+  Status check_constraints(const std::vector<Value>& row, int64_t rowid, sql::ConflictAction action,
+                           bool* skip) {
+    for (const CheckDef& check : table_.checks) {
+      Binder b(&table_, "");
+      STRATA_ASSIGN(BoundExprPtr e, b.bind(*check.expr));
+      STRATA_ASSIGN(Value v, eval(*e, EvalRow{&row, rowid, params_}));
+      std::optional<bool> t = exec::truth(v);
+      if (t && !*t) {
+        if (action == sql::ConflictAction::kIgnore) {
+          *skip = true;
+          return Status::ok();
+        }
+        return Status::constraint("CHECK constraint failed: " +
+                                  (check.name.empty() ? sql::to_sql(*check.expr) : check.name));
+      }
+    }
+    return Status::ok();
+  }
+
+  // Resolves rowid and unique conflicts for a row about to be written at `rowid`
+  // (replacing `self`, for UPDATE). REPLACE deletes the conflicting rows.
+  Status resolve_conflicts(const std::vector<Value>& row, int64_t rowid, std::optional<int64_t> self,
+                           sql::ConflictAction action, bool* skip) {
+    if (!self || *self != rowid) {
+      STRATA_ASSIGN(std::optional<std::vector<Value>> existing, read_row(tx_, table_, rowid));
+      if (existing) {
+        if (action == sql::ConflictAction::kIgnore) {
+          *skip = true;
+          return Status::ok();
+        }
+        if (action != sql::ConflictAction::kReplace) {
+          std::string col = table_.rowid_column >= 0 ? table_.columns[table_.rowid_column].name : "rowid";
+          return Status::constraint("UNIQUE constraint failed: " + table_.name + "." + col);
+        }
+        STRATA_TRY(remove(rowid, *existing));
+        ++replaced_;
+      }
+    }
+    for (const IndexDef* idx : indexes_) {
+      if (!idx->unique) continue;
+      STRATA_ASSIGN(std::vector<int64_t> conflicts, unique_conflicts(tx_, *idx, row, self));
+      if (conflicts.empty()) continue;
+      if (action == sql::ConflictAction::kIgnore) {
+        *skip = true;
+        return Status::ok();
+      }
+      if (action != sql::ConflictAction::kReplace) {
+        return Status::constraint("UNIQUE constraint failed: " + columns_text(table_, idx->columns));
+      }
+      for (int64_t other : conflicts) {
+        STRATA_ASSIGN(std::optional<std::vector<Value>> existing, read_row(tx_, table_, other));
+        if (existing) {
+          STRATA_TRY(remove(other, *existing));
+          ++replaced_;
+        }
+      }
+    }
+    return Status::ok();
+  }
+
+  Status write(const std::vector<Value>& row, int64_t rowid) {
+    STRATA_TRY(tx_->put(row_key(table_, rowid), stored_row(table_, row)));
+    for (const IndexDef* idx : indexes_) STRATA_TRY(tx_->put(index_entry(*idx, row, rowid), ""));
+    return Status::ok();
+  }
+
+  // INSERT of one full row (one value per column, defaults already filled in).
+  Result<bool> insert(std::vector<Value> row, sql::ConflictAction action) {
+    bool skip = false;
+    STRATA_TRY(prepare(&row, action, &skip));
+    if (skip) return false;
+    int64_t rowid;
+    if (table_.rowid_column >= 0 && !row[table_.rowid_column].is_null()) {
+      const Value& r = row[table_.rowid_column];
+      if (r.type() != ValueType::kInteger) return Status::constraint("datatype mismatch");
+      rowid = r.as_integer();
+    } else {
+      STRATA_ASSIGN(rowid, next_rowid());
+      if (table_.rowid_column >= 0) row[table_.rowid_column] = Value::integer(rowid);
+    }
+    STRATA_TRY(check_constraints(row, rowid, action, &skip));
+    if (skip) return false;
+    STRATA_TRY(resolve_conflicts(row, rowid, std::nullopt, action, &skip));
+    if (skip) return false;
+    if (next_rowid_ && rowid >= *next_rowid_) next_rowid_ = rowid == INT64_MAX ? rowid : rowid + 1;
+    STRATA_TRY(write(row, rowid));
+    return true;
+  }
+
+  Result<bool> update(int64_t rowid, const std::vector<Value>& old_row, std::vector<Value> row,
+                      sql::ConflictAction action) {
+    bool skip = false;
+    STRATA_TRY(prepare(&row, action, &skip));
+    if (skip) return false;
+    int64_t new_rowid = rowid;
+    if (table_.rowid_column >= 0) {
+      const Value& r = row[table_.rowid_column];
+      if (r.is_null()) return Status::constraint("datatype mismatch");  // SQLite: NOT NULL on rowid
+      if (r.type() != ValueType::kInteger) return Status::constraint("datatype mismatch");
+      new_rowid = r.as_integer();
+    }
+    STRATA_TRY(check_constraints(row, new_rowid, action, &skip));
+    if (skip) return false;
+    STRATA_TRY(remove(rowid, old_row));
+    Status s = resolve_conflicts(row, new_rowid, rowid, action, &skip);
+    if (!s.is_ok() || skip) {
+      // Put the old row back: the statement is skipped or fails as a whole.
+      STRATA_TRY(write(old_row, rowid));
+      STRATA_TRY(s);
+      return false;
+    }
+    STRATA_TRY(write(row, new_rowid));
+    return true;
+  }
+
+  int64_t replaced() const { return replaced_; }
+
+ private:
+  WriteTx* tx_;
+  const TableDef& table_;
+  std::vector<const IndexDef*> indexes_;
+  const std::vector<Value>* params_;
+  std::optional<int64_t> next_rowid_;
+  int64_t replaced_ = 0;
+};
+
+// ------------------------------------------------------------------ step
+
+Result<bool> Statement::step() {
+  if (done_) return false;
+  if (!run_) {
+    Status s = start();
+    if (!s.is_ok()) {
+      done_ = true;
+      run_.reset();
+      return s;
+    }
+    if (!run_) {
+      done_ = true;
+      return false;
+    }
+  }
+  Run& r = *run_;
+  if (r.materialized) {
+    if (r.position >= r.buffer.size()) {
+      done_ = true;
+      run_.reset();
+      return false;
+    }
+    row_ = std::move(r.buffer[r.position++]);
+    return true;
+  }
+  while (true) {
+    if (r.limit >= 0 && r.produced >= r.limit) break;
+    std::vector<Value> out, keys;
+    Result<bool> got = r.pull(&out, &keys, &params_);
+    if (!got.ok()) {
+      done_ = true;
+      run_.reset();
+      return got.status();
+    }
+    if (!*got) break;
+    if (r.skipped < r.offset) {
+      ++r.skipped;
+      continue;
+    }
+    ++r.produced;
+    ++r.plan.stats.returned;
+    row_ = std::move(out);
+    return true;
+  }
+  done_ = true;
+  run_.reset();
+  return false;
+}
+
+// Runs a SELECT plan to completion into run.buffer (sorted, offset and limit applied).
+static Status materialize(Statement::Run* r, const std::vector<Value>* params);
+
+Status Statement::start() {
+  changes_ = 0;
+  row_.clear();
+  names_.clear();
+  const sql::Stmt& stmt = *stmt_;
+
+  if (const auto* select = stmt.as<sql::Select>()) {
+    auto run = std::make_unique<Run>();
+    STRATA_TRY(plan_select_for(db_, *select, &run->plan));
+    names_ = run->plan.names;
+    if (db_->tx_) {
+      run->tx = db_->tx_.get();
+    } else {
+      STRATA_ASSIGN(run->read_tx, db_->store_->begin_read());
+      run->tx = run->read_tx.get();
+    }
+    if (run->plan.limit) {
+      STRATA_ASSIGN(run->limit, integer_clause_public(*run->plan.limit, &params_));
+    }
+    if (run->plan.offset) {
+      STRATA_ASSIGN(run->offset, integer_clause_public(*run->plan.offset, &params_));
+      if (run->offset < 0) run->offset = 0;
+    }
+    if (run->plan.access.kind != AccessKind::kNone) {
+      run->source = std::make_unique<RowSource>(run->tx, &run->plan.access, &params_, &run->plan.stats);
+      STRATA_TRY(run->source->start());
+    }
+    if (run->plan.sort_needed) STRATA_TRY(materialize(run.get(), &params_));
+    run_ = std::move(run);
+    return Status::ok();
+  }
+
+  if (const auto* explain = stmt.as<sql::Explain>()) {
+    const sql::Select* inner = explain->stmt ? explain->stmt->as<sql::Select>() : nullptr;
+    if (inner == nullptr) return at(stmt.pos, Status::unsupported("EXPLAIN of statements other than SELECT"));
+    if (explain->mode == sql::ExplainMode::kQueryPlan) {
+      return at(stmt.pos, Status::unsupported("EXPLAIN QUERY PLAN (use EXPLAIN)"));
+    }
+    auto run = std::make_unique<Run>();
+    STRATA_TRY(plan_select_for(db_, *inner, &run->plan));
+    bool analyze = explain->mode == sql::ExplainMode::kAnalyze;
+    if (analyze) {
+      if (db_->tx_) {
+        run->tx = db_->tx_.get();
+      } else {
+        STRATA_ASSIGN(run->read_tx, db_->store_->begin_read());
+        run->tx = run->read_tx.get();
+      }
+      PagerStats before = db_->store_->pager()->stats();
+      if (run->plan.limit) {
+        STRATA_ASSIGN(run->limit, integer_clause_public(*run->plan.limit, &params_));
+      }
+      if (run->plan.offset) {
+        STRATA_ASSIGN(run->offset, integer_clause_public(*run->plan.offset, &params_));
+      }
+      if (run->plan.access.kind != AccessKind::kNone) {
+        run->source = std::make_unique<RowSource>(run->tx, &run->plan.access, &params_, &run->plan.stats);
+        STRATA_TRY(run->source->start());
+      }
+      STRATA_TRY(materialize(run.get(), &params_));
+      PagerStats after = db_->store_->pager()->stats();
+      run->plan.stats.pages = (after.pages_read + after.cache_hits) - (before.pages_read + before.cache_hits);
+    }
+    std::vector<std::string> lines = run->plan.explain(analyze);
+    auto out = std::make_unique<Run>();
+    out->materialized = true;
+    for (auto& line : lines) out->buffer.push_back({Value::text(line)});
+    names_ = {"plan"};
+    run_ = std::move(out);
+    return Status::ok();
+  }
+
+  if (stmt.is<sql::Begin>()) {
+    if (db_->explicit_tx_) return Status::invalid_argument("cannot start a transaction within a transaction");
+    STRATA_TRY(db_->write_tx().status_or_ok());
+    db_->explicit_tx_ = true;
+    return Status::ok();
+  }
+  if (stmt.is<sql::Commit>()) {
+    if (!db_->explicit_tx_) return Status::invalid_argument("cannot commit - no transaction is active");
+    db_->explicit_tx_ = false;
+    Status s = db_->tx_->commit();
+    db_->tx_.reset();
+    if (!s.is_ok() && db_->schema_changed_) STRATA_TRY(db_->reload_catalog());
+    db_->schema_changed_ = false;
+    return s;
+  }
+  if (stmt.is<sql::Rollback>()) {
+    if (!db_->explicit_tx_) return Status::invalid_argument("cannot rollback - no transaction is active");
+    db_->explicit_tx_ = false;
+    db_->tx_->rollback();
+    db_->tx_.reset();
+    if (db_->schema_changed_) STRATA_TRY(db_->reload_catalog());
+    return Status::ok();
+  }
+
+  // Everything else writes: run it in the transaction, atomically.
+  STRATA_ASSIGN(WriteTx* tx, db_->write_tx());
+  bool explicit_tx = db_->explicit_tx_;
+  if (explicit_tx) tx->begin_statement();
+  Status s = execute_write(tx);
+  if (explicit_tx) {
+    if (!s.is_ok()) {
+      Status undone = tx->undo_statement();
+      if (!undone.is_ok()) {
+        // Cannot restore the statement's start: give up the whole transaction.
+        db_->explicit_tx_ = false;
+        db_->tx_->rollback();
+        db_->tx_.reset();
+        STRATA_TRY(db_->reload_catalog());
+        return s.with_context("statement failed and could not be undone; transaction rolled back");
+      }
+      if (db_->schema_changed_) STRATA_TRY(db_->reload_catalog());
+    }
+    tx->end_statement();
+  } else {
+    Status finished = db_->finish_statement(s.is_ok());
+    if (s.is_ok()) s = finished;
+  }
+  if (s.is_ok()) db_->total_changes_ += changes_;
+  return s;
+}
+
+Result<int64_t> integer_clause_public(const BoundExpr& e, const std::vector<Value>* params) {
+  STRATA_ASSIGN(Value v, eval(e, EvalRow{nullptr, 0, params}));
+  Value n = exec::apply_affinity(v, exec::Affinity::kNumeric);
+  if (n.type() != ValueType::kInteger) return Status::invalid_argument("datatype mismatch");
+  return n.as_integer();
+}
+
+static Status materialize(Statement::Run* r, const std::vector<Value>* params) {
+  std::vector<std::pair<std::vector<Value>, std::vector<Value>>> rows;  // keys, row
+  while (true) {
+    std::vector<Value> out, keys;
+    STRATA_ASSIGN(bool got, r->pull(&out, &keys, params));
+    if (!got) break;
+    rows.emplace_back(std::move(keys), std::move(out));
+    // Without a sort, stop reading as soon as LIMIT is satisfied.
+    if (!r->plan.sort_needed && r->limit >= 0 &&
+        static_cast<int64_t>(rows.size()) >= r->offset + r->limit) {
+      break;
+    }
+  }
+  if (r->plan.sort_needed) {
+    r->plan.stats.sorted = rows.size();
+    const auto& order = r->plan.order_by;
+    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+      for (size_t i = 0; i < order.size(); ++i) {
+        const Value& x = a.first[i];
+        const Value& y = b.first[i];
+        if (x.is_null() != y.is_null()) return x.is_null() == order[i].nulls_first;
+        int c = Value::compare(x, y);
+        if (c != 0) return order[i].desc ? c > 0 : c < 0;
+      }
+      return false;
+    });
+  }
+  r->materialized = true;
+  size_t begin = static_cast<size_t>(std::min<int64_t>(r->offset, static_cast<int64_t>(rows.size())));
+  size_t end = rows.size();
+  if (r->limit >= 0) end = std::min<size_t>(end, begin + static_cast<size_t>(r->limit));
+  for (size_t i = begin; i < end; ++i) r->buffer.push_back(std::move(rows[i].second));
+  r->plan.stats.returned = r->buffer.size();
+  return Status::ok();
+}
+
+}  // namespace strata::query
+
+namespace strata::query {
+
+namespace {
+// Rows (rowid and values) of `table` that match WHERE, collected before any write
+// so a statement never sees its own changes.
+Status collect_matches(Database* db, Tx* tx, const TableDef& table, const std::string& alias,
+                       const sql::Expr* where, const std::vector<Value>* params,
+                       std::vector<std::pair<int64_t, std::vector<Value>>>* out) {
+  Binder binder(&table, alias);
+  AccessPath access;
+  BoundExprPtr residual;
+  bool served = false;
+  STRATA_TRY(plan_access(&table, db->catalog(), &binder, where, nullptr, &access, &residual, &served));
+  OpStats stats;
+  RowSource source(tx, &access, params, &stats);
+  STRATA_TRY(source.start());
+  while (source.valid()) {
+    bool pass = true;
+    if (residual) {
+      STRATA_ASSIGN(pass, eval_true(*residual, EvalRow{&source.columns(), source.rowid(), params}));
+    }
+    if (pass) out->emplace_back(source.rowid(), source.columns());
+    STRATA_TRY(source.next());
+  }
+  return Status::ok();
+}
+
+Result<const TableDef*> find_table(Database* db, const sql::QualifiedName& name, const sql::SourcePos& pos) {
+  const TableDef* t = db->catalog().table(name.name);
+  if (t == nullptr || (!name.schema.empty() && lower(name.schema) != "main")) {
+    return at(pos, Status::not_found("no such table: " + name.name));
+  }
+  return t;
+}
+
+sql::ConflictAction effective(sql::ConflictAction a) {
+  // ABORT, FAIL and ROLLBACK all fail the statement here; FAIL's partial
+  // effects and ROLLBACK's whole-transaction undo are not modelled.
+  return a;
+}
+}  // namespace
+
+Status Statement::execute_write(WriteTx* tx) {
+  const sql::Stmt& stmt = *stmt_;
+  Database* db = db_;
+
+  if (const auto* ins = stmt.as<sql::Insert>()) {
+    STRATA_ASSIGN(const TableDef* table, find_table(db, ins->table, stmt.pos));
+    sql::ConflictAction action = effective(ins->or_action);
+    if (action == sql::ConflictAction::kFail || action == sql::ConflictAction::kRollback) {
+      return at(stmt.pos, Status::unsupported("INSERT OR FAIL / OR ROLLBACK"));
+    }
+    std::vector<int> targets;
+    if (ins->columns.empty()) {
+      for (size_t i = 0; i < table->columns.size(); ++i) targets.push_back(static_cast<int>(i));
+    } else {
+      for (const std::string& name : ins->columns) {
+        int c = table->find_column(name);
+        if (c < 0) {
+          std::string n = lower(name);
+          if ((n == "rowid" || n == "oid" || n == "_rowid_") && table->rowid_column >= 0) {
+            c = table->rowid_column;
+          } else {
+            return at(stmt.pos, Status::not_found("table " + table->name + " has no column named " + name));
+          }
+        }
+        targets.push_back(c);
+      }
+    }
+    // The source rows, materialized first (INSERT INTO t SELECT ... FROM t is legal).
+    std::vector<std::vector<Value>> rows;
+    if (!ins->select) {
+      rows.emplace_back();  // DEFAULT VALUES
+      targets.clear();
+    } else {
+      const sql::Select& sel = *ins->select;
+      if (sel.cores.size() == 1 && sel.cores[0].kind == sql::SelectCoreKind::kValues &&
+          sel.order_by.empty() && !sel.limit) {
+        Binder b(nullptr, "");
+        for (const auto& values : sel.cores[0].values) {
+          std::vector<Value> row;
+          for (const auto& e : values) {
+            STRATA_ASSIGN(BoundExprPtr be, b.bind(*e));
+            STRATA_ASSIGN(Value v, eval(*be, EvalRow{nullptr, 0, &params_}));
+            row.push_back(std::move(v));
+          }
+          rows.push_back(std::move(row));
+        }
+      } else {
+        Statement inner(db, sql::make_box<sql::Stmt>(), "", param_names_);
+        inner.stmt_->node = sel;
+        inner.params_ = params_;
+        while (true) {
+          STRATA_ASSIGN(bool has, inner.step());
+          if (!has) break;
+          rows.push_back(inner.row());
+        }
+      }
+    }
+    TableWriter writer(db, tx, *table, &params_);
+    for (auto& values : rows) {
+      if (ins->select && values.size() != targets.size()) {
+        if (ins->columns.empty()) {
+          return Status::invalid_argument("table " + table->name + " has " +
+                                          std::to_string(table->columns.size()) + " columns but " +
+                                          std::to_string(values.size()) + " values were supplied");
+        }
+        return Status::invalid_argument(std::to_string(values.size()) + " values for " +
+                                        std::to_string(targets.size()) + " columns");
+      }
+      std::vector<Value> row(table->columns.size());
+      std::vector<bool> given(table->columns.size(), false);
+      for (size_t i = 0; i < targets.size(); ++i) {
+        row[targets[i]] = std::move(values[i]);
+        given[targets[i]] = true;
+      }
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (given[i] || !table->columns[i].default_value) continue;
+        Binder b(nullptr, "");
+        STRATA_ASSIGN(BoundExprPtr d, b.bind(*table->columns[i].default_value));
+        STRATA_ASSIGN(row[i], eval(*d, EvalRow{nullptr, 0, &params_}));
+      }
+      STRATA_ASSIGN(bool inserted, writer.insert(std::move(row), action));
+      if (inserted) ++changes_;
+    }
+    return Status::ok();
+  }
+
+  if (const auto* upd = stmt.as<sql::Update>()) {
+    STRATA_ASSIGN(const TableDef* table, find_table(db, upd->table.name, stmt.pos));
+    sql::ConflictAction action = effective(upd->or_action);
+    if (action == sql::ConflictAction::kFail || action == sql::ConflictAction::kRollback) {
+      return at(stmt.pos, Status::unsupported("UPDATE OR FAIL / OR ROLLBACK"));
+    }
+    Binder binder(table, upd->table.alias);
+    std::vector<std::pair<int, BoundExprPtr>> sets;
+    for (const sql::Assignment& a : upd->assignments) {
+      int c = table->find_column(a.column);
+      if (c < 0) {
+        std::string n = lower(a.column);
+        if ((n == "rowid" || n == "oid" || n == "_rowid_") && table->rowid_column >= 0) {
+          c = table->rowid_column;
+        } else if (n == "rowid" || n == "oid" || n == "_rowid_") {
+          return at(a.pos, Status::unsupported("assigning the hidden rowid"));
+        } else {
+          return at(a.pos, Status::not_found("no such column: " + a.column));
+        }
+      }
+      STRATA_ASSIGN(BoundExprPtr e, binder.bind(*a.value));
+      sets.emplace_back(c, std::move(e));
+    }
+    std::vector<std::pair<int64_t, std::vector<Value>>> matches;
+    STRATA_TRY(collect_matches(db, tx, *table, upd->table.alias, upd->where.get(), &params_, &matches));
+    TableWriter writer(db, tx, *table, &params_);
+    for (auto& [rowid, old_row] : matches) {
+      // A REPLACE earlier in this statement may have deleted this row.
+      STRATA_ASSIGN(std::optional<std::vector<Value>> current, read_row(tx, *table, rowid));
+      if (!current) continue;
+      std::vector<Value> row = *current;
+      EvalRow er{&*current, rowid, &params_};
+      for (auto& [c, e] : sets) {
+        STRATA_ASSIGN(row[c], eval(*e, er));
+      }
+      STRATA_ASSIGN(bool updated, writer.update(rowid, *current, std::move(row), action));
+      if (updated) ++changes_;
+    }
+    return Status::ok();
+  }
+
+  if (const auto* del = stmt.as<sql::Delete>()) {
+    STRATA_ASSIGN(const TableDef* table, find_table(db, del->table.name, stmt.pos));
+    std::vector<std::pair<int64_t, std::vector<Value>>> matches;
+    STRATA_TRY(collect_matches(db, tx, *table, del->table.alias, del->where.get(), &params_, &matches));
+    TableWriter writer(db, tx, *table, &params_);
+    for (auto& [rowid, row] : matches) {
+      STRATA_TRY(writer.remove(rowid, row));
+      ++changes_;
+    }
+    return Status::ok();
+  }
+
+  if (const auto* ct = stmt.as<sql::CreateTable>()) {
+    if (db->catalog().table(ct->name.name) != nullptr) {
+      if (ct->if_not_exists) return Status::ok();
+      return at(stmt.pos, Status::invalid_argument("table " + ct->name.name + " already exists"));
+    }
+    db->schema_changed_ = true;
+    return at(stmt.pos, db->catalog_.create_table(tx, *ct, sql_));
+  }
+
+  if (const auto* dt = stmt.as<sql::DropTable>()) {
+    const TableDef* table = db->catalog().table(dt->name.name);
+    if (table == nullptr) {
+      if (dt->if_exists) return Status::ok();
+      return at(stmt.pos, Status::not_found("no such table: " + dt->name.name));
+    }
+    db->schema_changed_ = true;
+    // Delete every row and index entry, then the catalog entries.
+    std::vector<std::string> prefixes{row_prefix(table->prefix)};
+    for (const IndexDef* idx : db->catalog().indexes_of(*table)) prefixes.push_back(index_prefix(idx->prefix));
+    for (const std::string& prefix : prefixes) {
+      RangeScan scan(tx->cursor(), prefix, KeyRange::all(), Direction::kForward);
+      STRATA_TRY(scan.start());
+      while (scan.valid()) {
+        std::string key = prefix + std::string(scan.key());
+        STRATA_TRY(tx->del(key).status_or_ok());
+        STRATA_TRY(scan.next());
+      }
+    }
+    return db->catalog_.drop_table(tx, table->name);
+  }
+
+  if (const auto* ci = stmt.as<sql::CreateIndex>()) {
+    if (db->catalog().index(ci->name.name) != nullptr) {
+      if (ci->if_not_exists) return Status::ok();
+      return at(stmt.pos, Status::invalid_argument("index " + ci->name.name + " already exists"));
+    }
+    db->schema_changed_ = true;
+    const IndexDef* idx = nullptr;
+    STRATA_TRY(at(stmt.pos, db->catalog_.create_index(tx, *ci, sql_, &idx)));
+    // Back-fill in the same transaction, checking uniqueness as we go.
+    const TableDef* table = db->catalog().table(idx->table);
+    std::vector<std::pair<int64_t, std::vector<Value>>> rows;
+    STRATA_TRY(collect_matches(db, tx, *table, "", nullptr, &params_, &rows));
+    for (auto& [rowid, row] : rows) {
+      if (idx->unique) {
+        STRATA_ASSIGN(std::vector<int64_t> conflicts, unique_conflicts(tx, *idx, row, rowid));
+        if (!conflicts.empty()) {
+          return Status::constraint("UNIQUE constraint failed: " + columns_text(*table, idx->columns));
+        }
+      }
+      STRATA_TRY(tx->put(index_entry(*idx, row, rowid), ""));
+    }
+    return Status::ok();
+  }
+
+  if (const auto* di = stmt.as<sql::DropIndex>()) {
+    const IndexDef* idx = db->catalog().index(di->name.name);
+    if (idx == nullptr) {
+      if (di->if_exists) return Status::ok();
+      return at(stmt.pos, Status::not_found("no such index: " + di->name.name));
+    }
+    if (idx->automatic) {
+      return at(stmt.pos, Status::invalid_argument(
+                              "index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped"));
+    }
+    db->schema_changed_ = true;
+    std::string prefix = index_prefix(idx->prefix);
+    RangeScan scan(tx->cursor(), prefix, KeyRange::all(), Direction::kForward);
+    STRATA_TRY(scan.start());
+    while (scan.valid()) {
+      STRATA_TRY(tx->del(prefix + std::string(scan.key())).status_or_ok());
+      STRATA_TRY(scan.next());
+    }
+    return db->catalog_.drop_index(tx, idx->name);
+  }
+
+  return at(stmt.pos, Status::unsupported(std::string(sql::statement_name(stmt))));
+}
+
+}  // namespace strata::query
