@@ -19,6 +19,9 @@ namespace {
 using Args = std::span<const Value>;
 using Impl = Result<Value> (*)(Args);
 
+// SQLITE_MAX_FUNCTION_ARG of the reference build.
+constexpr int64_t kMaxFunctionArgs = 127;
+
 constexpr char kHexDigits[] = "0123456789ABCDEF";
 
 Status too_big() { return Status::invalid_argument("string or blob too big"); }
@@ -261,8 +264,12 @@ Result<Value> fn_quote(Args args) {
 Result<Value> fn_replace(Args args) {
   if (args[0].is_null() || args[1].is_null()) return Value::null();
   std::string pattern = to_text(args[1]);
-  // An empty pattern (or one starting with NUL) returns the first argument itself.
-  if (pattern.empty() || pattern[0] == '\0') return args[0];
+  // An empty pattern (or one starting with NUL) returns the first argument as
+  // it is after SQLite read its text: numbers keep their type, a BLOB turns TEXT.
+  if (pattern.empty() || pattern[0] == '\0') {
+    if (args[0].type() == ValueType::kBlob) return Value::text(args[0].as_blob());
+    return args[0];
+  }
   if (args[2].is_null()) return Value::null();
   std::string input = to_text(args[0]);
   std::string replacement = to_text(args[2]);
@@ -320,6 +327,8 @@ Result<Value> fn_substr(Args args) {
   std::string_view bytes;
   if (is_blob) {
     bytes = source.as_blob();
+    // sqlite3_value_blob gives a null pointer for an empty blob: substr returns NULL.
+    if (bytes.empty()) return Value::null();
   } else {
     text_form = to_text(source);
     bytes = c_string(text_form);
@@ -454,6 +463,9 @@ Result<Value> call_function(std::string_view name, std::span<const Value> args) 
   const FunctionDef* def = find_function(name);
   if (def == nullptr) return Status::not_found("no such function: " + std::string(name));
   auto argc = static_cast<int64_t>(args.size());
+  if (argc > kMaxFunctionArgs) {
+    return Status::invalid_argument("too many arguments on function " + std::string(name));
+  }
   if (argc < def->min_args || (def->max_args >= 0 && argc > def->max_args)) {
     if ((name == "min" || name == "max") && argc == 1) {
       return Status::invalid_argument("misuse of aggregate function " + std::string(name) +

@@ -12,6 +12,7 @@
 // Errors (Status):
 //   kNotFound         "no such function: foo"
 //   kInvalidArgument  "wrong number of arguments to function substr()"
+//                     "too many arguments on function char" (more than 127)
 //                     "misuse of aggregate function min()" (min/max with one
 //                       argument are aggregates: the planner must handle those)
 //   kInvalidArgument  runtime errors with SQLite's message: abs(-9223372036854775808)

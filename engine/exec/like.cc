@@ -142,6 +142,11 @@ bool matches(const std::string& text, const std::string& pattern, const PatternR
          Match::kMatch;
 }
 
+bool either_is_blob(const Value& text, const Value& pattern) {
+  return kLikeDoesntMatchBlobs &&
+         (text.type() == ValueType::kBlob || pattern.type() == ValueType::kBlob);
+}
+
 Status check_pattern_length(const Value& pattern) {
   int64_t bytes = pattern.is_null() ? 0 : static_cast<int64_t>(to_text(pattern).size());
   if (bytes > kMaxPatternBytes) {
@@ -153,6 +158,7 @@ Status check_pattern_length(const Value& pattern) {
 }  // namespace
 
 Result<Value> like(const Value& text, const Value& pattern, const Value* escape) {
+  if (either_is_blob(text, pattern)) return Value::integer(0);
   STRATA_TRY(check_pattern_length(pattern));
   PatternRules rules = kLikeRules;
   uint32_t escape_char = rules.match_set;
@@ -173,11 +179,13 @@ Result<Value> like(const Value& text, const Value& pattern, const Value* escape)
 }
 
 Value glob(const Value& text, const Value& pattern) {
+  if (either_is_blob(text, pattern)) return Value::integer(0);
   if (text.is_null() || pattern.is_null()) return Value::null();
   return Value::integer(matches(to_text(text), to_text(pattern), kGlobRules, '[') ? 1 : 0);
 }
 
 Result<Value> glob_checked(const Value& text, const Value& pattern) {
+  if (either_is_blob(text, pattern)) return Value::integer(0);
   STRATA_TRY(check_pattern_length(pattern));
   return glob(text, pattern);
 }
