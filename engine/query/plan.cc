@@ -122,6 +122,26 @@ void find_sargs(const std::vector<const sql::Expr*>& conjuncts, const TableDef& 
   }
 }
 
+// Whether an index's order, after skipping `skip` leading (equality-bound)
+// columns, sorts by `cols`. Entries end with the rowid, an implicit last column.
+// Equal values of a column without affinity may be stored in two forms (3 and
+// 3.0) that form separate runs in the index, so order continues past a column
+// only if its affinity normalizes numbers to one form.
+bool index_order_matches(const TableDef& table, const IndexDef& idx, size_t skip,
+                         const std::vector<int>& cols) {
+  std::vector<int> order(idx.columns.begin() + static_cast<std::ptrdiff_t>(skip), idx.columns.end());
+  order.push_back(kRowidColumn);
+  if (cols.empty() || cols.size() > order.size()) return false;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (order[i] != cols[i]) return false;
+  }
+  size_t continued = skip + cols.size() - 1;  // index columns some later key continues past
+  for (size_t j = 0; j < continued && j < idx.columns.size(); ++j) {
+    if (table.columns[idx.columns[j]].affinity == exec::Affinity::kNone) return false;
+  }
+  return true;
+}
+
 std::string bound_text(const std::string& column, const AccessPath& a) {
   std::string out;
   auto add = [&](const std::string& s) { out += out.empty() ? s : " AND " + s; };
@@ -328,14 +348,10 @@ Status plan_access(const TableDef* table, const Catalog& catalog, Binder* binder
         // Index order after the equality prefix.
         const IndexDef* idx = access->index;
         size_t skip = access->eq.size();
-        bool match = !desc && cols.size() + skip <= idx->columns.size();
-        for (size_t i = 0; match && i < cols.size(); ++i) match = idx->columns[skip + i] == cols[i];
-        *order_served = match;
+        *order_served = !desc && index_order_matches(*table, *idx, skip, cols);
       } else if (access->kind == AccessKind::kFullScan) {
         for (const IndexDef* idx : catalog.indexes_of(*table)) {
-          bool match = cols.size() <= idx->columns.size();
-          for (size_t i = 0; match && i < cols.size(); ++i) match = idx->columns[i] == cols[i];
-          if (match) {
+          if (index_order_matches(*table, *idx, 0, cols)) {
             access->kind = AccessKind::kIndexRange;
             access->index = idx;
             access->reverse = desc;

@@ -25,6 +25,7 @@ struct Statement::Run {
   SelectPlan plan;
   std::unique_ptr<RowSource> source;
   bool no_table_done = false;
+  bool advance_pending = false;  // move the source before reading (so LIMIT reads no extra row)
   std::set<std::vector<Value>, RowLess> seen;  // DISTINCT
   // Materialized output (sorting, EXPLAIN); streamed otherwise.
   bool materialized = false;
@@ -45,6 +46,10 @@ struct Statement::Run {
         no_table_done = true;
         columns = &kNoColumns;
       } else {
+        if (advance_pending) {
+          advance_pending = false;
+          STRATA_TRY(source->next());
+        }
         if (!source->valid()) return false;
         columns = &source->columns();
         rowid = source->rowid();
@@ -70,7 +75,7 @@ struct Statement::Run {
           }
         }
       }
-      if (plan.access.kind != AccessKind::kNone) STRATA_TRY(source->next());
+      if (plan.access.kind != AccessKind::kNone) advance_pending = true;
       if (!pass) continue;
       if (plan.distinct && !seen.insert(projected).second) continue;
       *out = std::move(projected);
