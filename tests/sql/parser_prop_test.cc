@@ -34,14 +34,21 @@ namespace {
 // Each helper draws from RapidCheck inside the running property (`*gen`), so failures
 // shrink pick by pick.
 
+// RapidCheck scales its ranges with the test size (at size 0, inRange always gives its
+// minimum); draws here are uniform at every size and still shrink towards the minimum.
 template <typename T>
-T pick(std::initializer_list<T> options) {
-  return *rc::gen::elementOf(std::vector<T>(options));
+T uniform(rc::Gen<T> gen) {
+  return *rc::gen::resize(100, std::move(gen));
 }
 
-bool coin(int percent = 50) { return *rc::gen::inRange(0, 100) < percent; }
+template <typename T>
+T pick(std::initializer_list<T> options) {
+  return uniform(rc::gen::elementOf(std::vector<T>(options)));
+}
 
-int count(int lo, int hi) { return *rc::gen::inRange(lo, hi + 1); }
+bool coin(int percent = 50) { return uniform(rc::gen::inRange(0, 100)) < percent; }
+
+int count(int lo, int hi) { return uniform(rc::gen::inRange(lo, hi + 1)); }
 
 std::string name() {
   if (coin(70)) return pick<std::string>({"a", "b", "t1", "x_y", "col$1", "T", "rowid", "_"});
@@ -71,7 +78,7 @@ Literal literal() {
     case 1: {
       int64_t v = pick<int64_t>({0, 1, 42, std::numeric_limits<int64_t>::max(),
                                  std::numeric_limits<int64_t>::min(), -1, -42});
-      if (coin()) v = *rc::gen::inRange<int64_t>(0, std::numeric_limits<int64_t>::max());
+      if (coin()) v = uniform(rc::gen::inRange<int64_t>(0, std::numeric_limits<int64_t>::max()));
       return {LiteralKind::kInteger, Value::integer(v)};
     }
     case 2: {
@@ -436,7 +443,7 @@ StmtPtr random_stmt(int depth, bool allow_explain = true) {
 }
 
 RC_GTEST_PROP(ParserRoundTrip, PrintedExpressionsParseBackToTheSameTree, ()) {
-  int depth = *rc::gen::inRange(0, 6);
+  int depth = uniform(rc::gen::inRange(0, 6));
   ExprPtr e = random_expr(depth);
   std::string sql = to_sql(*e);
   RC_LOG() << sql << "\n";
@@ -447,7 +454,7 @@ RC_GTEST_PROP(ParserRoundTrip, PrintedExpressionsParseBackToTheSameTree, ()) {
 }
 
 RC_GTEST_PROP(ParserRoundTrip, PrintedStatementsParseBackToTheSameTree, ()) {
-  int depth = *rc::gen::inRange(0, 4);
+  int depth = uniform(rc::gen::inRange(0, 4));
   StmtPtr s = random_stmt(depth);
   std::string sql = to_sql(*s);
   RC_LOG() << sql << "\n";
