@@ -343,7 +343,7 @@ inline std::vector<Value> interesting_texts() {
 inline std::vector<Value> interesting_blobs() {
   return {Value::blob(""), Value::blob(std::string("\0", 1)), Value::blob("12"),
           Value::blob("1.5"), Value::blob("abc"), Value::blob(std::string("a\0b", 3)),
-          Value::blob("\xff\x80"), Value::blob(" 7 ")};
+          Value::blob("\xff\x80"), Value::blob(" 7 "), Value::blob("\xc3\xa9\x80" "ab")};
 }
 
 inline std::vector<Value> interesting_values() {

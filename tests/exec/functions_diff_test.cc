@@ -58,6 +58,46 @@ TEST(FunctionsDiff, EveryFunctionMatchesSqliteOnHandPickedArguments) {
   }
 }
 
+// Texts and blobs with multi-byte characters, stray continuation bytes and
+// repeated substrings: where character and byte positions differ.
+std::vector<Value> multibyte_values() {
+  std::vector<Value> out;
+  for (const char* s : {"", "a", "ab", "ba", "aba", "\xc3\xa9", "\xc3\xa9\x80" "ab", "x\xc3\xa9" "ab\xc3\xa9",
+                        "\x80" "ab", "\xe2\x82\xac" "ab", "\xc3", "\xc3\xa9\xc3\xa9", "\xf0\x9f\x98\x80" "b"}) {
+    out.push_back(Value::text(s));
+    out.push_back(Value::blob(s));
+  }
+  out.push_back(Value::integer(12));
+  return out;
+}
+
+TEST(FunctionsDiff, TextFunctionsMatchSqliteWhereCharactersAndBytesDiffer) {
+  Sqlite db;
+  FailureBudget budget;
+  std::vector<Value> values = multibyte_values();
+  for (const char* name : {"instr", "trim", "ltrim", "rtrim"}) {
+    for_each_tuple(values, 2, [&](const std::vector<Value>& args) {
+      return budget.check(mismatch(db, function_sql(name, 2), args, outcome_of(call_function(name, args))));
+    });
+  }
+  for_each_tuple(values, 3, [&](const std::vector<Value>& args) {
+    return budget.check(
+        mismatch(db, function_sql("replace", 3), args, outcome_of(call_function("replace", args))));
+  });
+  for (const Value& v : values) {
+    for (int64_t start = -6; start <= 6; ++start) {
+      for (int64_t count = -6; count <= 6; ++count) {
+        std::vector<Value> args{v, Value::integer(start), Value::integer(count)};
+        budget.check(mismatch(db, function_sql("substr", 3), args, outcome_of(call_function("substr", args))));
+      }
+    }
+    for (const char* name : {"length", "unicode", "hex", "quote", "upper", "typeof"}) {
+      std::vector<Value> args{v};
+      budget.check(mismatch(db, function_sql(name, 1), args, outcome_of(call_function(name, args))));
+    }
+  }
+}
+
 TEST(FunctionsDiff, WrongArgumentCountsGiveSqlitesMessage) {
   Sqlite db;
   FailureBudget budget;
