@@ -839,7 +839,8 @@ Result<ExprPtr> ParserImpl::parse_prefix() {
       if (at(TokenKind::kLParen, 1)) return unsupported(t, "RAISE");
       return parse_name_expr();
     default:
-      if (is_name(t, /*allow_string=*/false, /*allow_join=*/true)) return parse_name_expr();
+      // A JOIN keyword names a table only when qualified (left.x), as in SQLite 3.40.
+      if (is_name(t, /*allow_string=*/false, /*allow_join=*/at(TokenKind::kDot, 1))) return parse_name_expr();
       return syntax_error("expression");
   }
 }
@@ -1098,6 +1099,11 @@ Result<SelectPtr> ParserImpl::parse_select() {
                          std::to_string(limits_.max_compound_terms) + ")");
     }
     select->ops.push_back(op);
+  }
+  // As in SQLite's grammar, ORDER BY and LIMIT follow a SELECT core, never VALUES.
+  if (select->cores.back().kind == SelectCoreKind::kValues) {
+    STRATA_TRY(finish_select(*select));
+    return SelectPtr(std::move(select));
   }
   if (at(TokenKind::kOrder)) {
     take();

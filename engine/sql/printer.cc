@@ -12,8 +12,8 @@ namespace strata::sql {
 namespace {
 
 // Function names print bare when the parser reads `name(` back as a call: plain
-// identifiers, non-reserved keywords (replace, like, glob, ...) and JOIN keywords
-// (left, right). CAST( RAISE( and CURRENT_TIME( would start other constructs.
+// identifiers and non-reserved keywords (replace, like, glob, ...). CAST( RAISE( and
+// CURRENT_TIME( would start other constructs; reserved words need quotes.
 std::string function_name(std::string_view name) {
   bool shaped = !name.empty() && is_id_start(static_cast<unsigned char>(name[0]));
   for (char c : name) shaped = shaped && is_id_char(static_cast<unsigned char>(c));
@@ -28,7 +28,7 @@ std::string function_name(std::string_view name) {
     case TokenKind::kCurrentTimestamp:
       break;
     default:
-      if (is_join_keyword(*kw) || !is_reserved(*kw)) return std::string(name);
+      if (!is_reserved(*kw)) return std::string(name);
   }
   std::string out = "\"";
   out += name;

@@ -245,6 +245,13 @@ TEST(ParserExpr, Functions) {
   EXPECT_EQ(expr("count(DISTINCT *)"), "ERROR 1:16: near \"*\": syntax error, expected expression");
 }
 
+TEST(ParserExpr, JoinKeywordsNameTablesOnlyWhenQualified) {
+  // As in SQLite 3.40: LEFT, RIGHT, ... are table names in DDL and before a dot only.
+  EXPECT_EQ(expr("left.x + right.y"), "(\"left\".x + \"right\".y)");
+  EXPECT_EQ(expr("left(1)"), "ERROR 1:1: near \"left\": syntax error, expected expression");
+  EXPECT_EQ(stmt("CREATE TABLE left(right)"), "CREATE TABLE \"left\" (\"right\")");
+}
+
 TEST(ParserExpr, CaseCastExistsSubquery) {
   EXPECT_EQ(expr("CASE WHEN a THEN 1 ELSE 2 END"), "CASE WHEN a THEN 1 ELSE 2 END");
   EXPECT_EQ(expr("CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' END"), "CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' END");
@@ -295,8 +302,10 @@ TEST(ParserStmt, Select) {
 }
 
 TEST(ParserStmt, CompoundSelectsAreLeftAssociativeWithOneOrderBy) {
-  EXPECT_EQ(stmt("SELECT 1 UNION SELECT 2 UNION ALL SELECT 3 INTERSECT SELECT 4 EXCEPT VALUES (5) ORDER BY 1 LIMIT 2"),
-            "SELECT 1 UNION SELECT 2 UNION ALL SELECT 3 INTERSECT SELECT 4 EXCEPT VALUES (5) ORDER BY 1 LIMIT 2");
+  EXPECT_EQ(stmt("SELECT 1 UNION SELECT 2 UNION ALL VALUES (3) INTERSECT SELECT 4 EXCEPT SELECT 5 ORDER BY 1 LIMIT 2"),
+            "SELECT 1 UNION SELECT 2 UNION ALL VALUES (3) INTERSECT SELECT 4 EXCEPT SELECT 5 ORDER BY 1 LIMIT 2");
+  // As in SQLite, ORDER BY and LIMIT may not follow VALUES.
+  EXPECT_EQ(stmt("SELECT 1 UNION VALUES (2) ORDER BY 1"), "ERROR 1:27: near \"ORDER\": syntax error, expected end of statement");
   Result<StmtPtr> s = parse_statement("SELECT 1 UNION ALL SELECT 2 EXCEPT SELECT 3");
   ASSERT_OK(s);
   const Select* select = (*s)->as<Select>();

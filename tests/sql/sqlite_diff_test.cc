@@ -1,11 +1,19 @@
-// Differential test of operator precedence against SQLite itself.
+// Differential tests of the parser against SQLite itself (the library the testbed
+// diffs Strata against).
 //
-// Random expression text built from literals and every operator (prefix, infix,
+// Precedence: random expression text built from literals and every operator (prefix, infix,
 // postfix, BETWEEN, IN, LIKE ... ESCAPE, COLLATE, IS [NOT] [DISTINCT FROM]) without
 // parentheses to guide it. SQLite evaluates the text as written and the text our
 // printer produces (fully parenthesized by our parse); the results must be the same,
 // and we must accept exactly the texts SQLite accepts. Any grouping we get wrong shows
-// up as a different value. Replay with RC_PARAMS="seed=N".
+// up as a different value.
+//
+// Grammar: every statement our printer writes must be free of syntax errors for
+// SQLite; and for near-miss statements (printed statements with a token deleted,
+// repeated, swapped or replaced) we reject what SQLite rejects as a syntax error and
+// accept (or report unsupported) what SQLite accepts.
+//
+// Replay with RC_PARAMS="seed=N".
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -15,7 +23,9 @@
 #include <vector>
 
 #include "engine/sql/parser.h"
+#include "engine/sql/lexer.h"
 #include "engine/sql/printer.h"
+#include "tests/sql/random_ast.h"
 
 namespace strata::sql {
 namespace {
@@ -57,19 +67,9 @@ Outcome evaluate(const std::string& expr) {
   return out;
 }
 
-// RapidCheck scales its ranges with the test size (at size 0, inRange always gives its
-// minimum); draws here are uniform at every size and still shrink towards the minimum.
-template <typename T>
-T uniform(rc::Gen<T> gen) {
-  return *rc::gen::resize(100, std::move(gen));
-}
-
-template <typename T>
-T pick(std::initializer_list<T> options) {
-  return uniform(rc::gen::elementOf(std::vector<T>(options)));
-}
-
-bool coin(int percent) { return uniform(rc::gen::inRange(0, 100)) < percent; }
+using random_ast::coin;
+using random_ast::pick;
+using random_ast::uniform;
 
 std::string operand(int depth);
 
@@ -132,6 +132,83 @@ RC_GTEST_PROP(PrecedenceDiff, OurGroupingEvaluatesLikeSqlites, ()) {
   Outcome ours = evaluate(printed);
   RC_LOG() << "sqlite: " << original.text << "  ours: " << ours.text << "\n";
   RC_ASSERT(ours == original);
+}
+
+// A random statement in SQLite's dialect: Strata's EXPLAIN ANALYZE <dml> reads in
+// SQLite as EXPLAIN of an ANALYZE statement, so it is left out.
+StmtPtr sqlite_stmt(int depth) {
+  StmtPtr stmt = random_ast::random_stmt(depth);
+  if (Explain* explain = stmt->as<Explain>(); explain != nullptr && explain->mode == ExplainMode::kAnalyze) {
+    explain->mode = ExplainMode::kExplain;
+  }
+  return stmt;
+}
+
+bool is_syntax_error(const std::string& message) {
+  return message.find("syntax error") != std::string::npos ||
+         message.find("unrecognized token") != std::string::npos ||
+         message.find("incomplete input") != std::string::npos;
+}
+
+// SQLite's verdict on a whole statement: prepared, or the error message.
+Outcome prepare(const std::string& sql) {
+  Outcome out;
+  sqlite3_stmt* stmt = nullptr;
+  out.prepared = sqlite3_prepare_v2(database(), sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) == SQLITE_OK;
+  if (!out.prepared) out.text = sqlite3_errmsg(database());
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+RC_GTEST_PROP(GrammarDiff, SqliteAcceptsEverythingWePrint, ()) {
+  StmtPtr stmt = sqlite_stmt(uniform(rc::gen::inRange(0, 3)));
+  std::string sql = to_sql(*stmt);
+  std::erase(sql, '\0');  // SQLite stops reading at a NUL byte (only string literals hold them)
+  RC_LOG() << sql << "\n";
+  Outcome verdict = prepare(sql);
+  RC_LOG() << "sqlite: " << verdict.text << "\n";
+  RC_ASSERT(!is_syntax_error(verdict.text));
+}
+
+RC_GTEST_PROP(GrammarDiff, WeRejectWhatSqliteRejectsAndAcceptWhatItAccepts, ()) {
+  StmtPtr stmt = sqlite_stmt(uniform(rc::gen::inRange(0, 2)));
+  Result<std::vector<Token>> tokens = tokenize(to_sql(*stmt));
+  RC_ASSERT(tokens.ok());
+  std::vector<std::string> words;
+  for (const Token& t : *tokens) words.emplace_back(t.text);
+  if (words.empty()) return;
+  size_t at = uniform(rc::gen::inRange<size_t>(0, words.size()));
+  switch (uniform(rc::gen::inRange(0, 4))) {
+    case 0: words.erase(words.begin() + at); break;
+    case 1: words.insert(words.begin() + at, words[at]); break;
+    case 2:
+      if (at + 1 < words.size()) std::swap(words[at], words[at + 1]);
+      break;
+    default:
+      words[at] = pick<std::string>({"(", ")", ",", "SELECT", "FROM", "NOT", "NULL", "AND", "JOIN", "ON", "AS", "1",
+                                     "a", "'s'", "*", "=", "IN", "IS", "BETWEEN", "ESCAPE", "COLLATE", "DEFAULT",
+                                     "PRIMARY", "KEY", "ORDER", "BY", "LIMIT", "VALUES", "INTO", "WHERE", "CASE",
+                                     "END", "UNION", "ALL", "DISTINCT", "INDEXED", "TABLE", "-", "."});
+  }
+  std::string sql;
+  for (const std::string& w : words) {
+    if (!sql.empty()) sql += ' ';
+    sql += w;
+  }
+  RC_LOG() << sql << "\n";
+  std::erase(sql, '\0');  // SQLite stops reading at a NUL byte (only string literals hold them)
+  Outcome verdict = prepare(sql);
+  if (verdict.text.find("parser stack overflow") != std::string::npos) {
+    RC_TAG("sqlite parser stack overflow");
+    return;
+  }
+  Result<std::vector<StmtPtr>> ours = parse_script(sql);
+  RC_LOG() << "sqlite: " << (verdict.prepared ? "ok" : verdict.text) << "\n"
+           << "ours:   " << (ours.ok() ? "ok" : ours.status().to_string()) << "\n";
+  RC_TAG(verdict.prepared ? "sqlite ok" : is_syntax_error(verdict.text) ? "sqlite syntax error" : "sqlite other error",
+         ours.ok() ? "ours ok" : "ours error");
+  if (is_syntax_error(verdict.text)) RC_ASSERT(!ours.ok());
+  if (verdict.prepared) RC_ASSERT(ours.ok() || ours.status().code() == StatusCode::kUnsupported);
 }
 
 TEST(PrecedenceDiff, HandPickedCasesAgree) {
