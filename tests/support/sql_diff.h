@@ -1,0 +1,135 @@
+// SqlDiff: one Strata database (on a MemVfs) and one SQLite database side by side; every
+// statement runs on both and the outcomes are compared (sqlite_oracle.h says how).
+//
+//   SqlDiff d;
+//   std::string m = d.diff("SELECT a FROM t WHERE a > 2.5 ORDER BY a");
+//   EXPECT_EQ(m, "") << ...;   // m names the statement and shows both results
+//
+// The comparison mode comes from Strata's parse of the statement: a SELECT with ORDER BY is
+// compared as an ordered list (the caller promises the ORDER BY covers every output column;
+// pass Order::kMultiset otherwise), any other result as a multiset. When the comparison had
+// to allow SQLite's freedom of choice (DISTINCT keeping 1 or 1.0, a LIMIT cutting a group of
+// tied rows), every row Strata returned must also be, value for value, a row of the same
+// query without DISTINCT, ORDER BY, LIMIT and OFFSET as SQLite runs it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/query/database.h"
+#include "engine/sql/printer.h"
+#include "tests/support/sqlite_oracle.h"
+#include "vfs/mem_vfs.h"
+
+namespace strata::test {
+
+// Runs the first statement of sql on a Strata database, in the shape SqliteOracle returns.
+inline SqlOutcome run_strata(query::Database* db, std::string_view sql,
+                             const sql::Stmt** ast = nullptr,
+                             std::unique_ptr<query::Statement>* keep = nullptr) {
+  SqlOutcome out;
+  int64_t changes_before = db->total_changes();
+  auto fail = [&](const Status& s) {
+    out.ok = false;
+    out.error = s.to_string();
+    out.unsupported = s.is(StatusCode::kUnsupported);
+    out.rows.clear();
+    return out;
+  };
+  Result<std::unique_ptr<query::Statement>> prepared = db->prepare(sql);
+  if (!prepared.ok()) return fail(prepared.status());
+  std::unique_ptr<query::Statement> stmt = std::move(prepared).value();
+  if (ast != nullptr) *ast = &stmt->ast();
+  while (true) {
+    Result<bool> has_row = stmt->step();
+    if (!has_row.ok()) {
+      if (keep != nullptr) *keep = std::move(stmt);
+      return fail(has_row.status());
+    }
+    if (!*has_row) break;
+    out.rows.push_back(stmt->row());
+  }
+  out.columns = stmt->column_count();
+  out.changes = db->total_changes() - changes_before;
+  if (keep != nullptr) *keep = std::move(stmt);
+  return out;
+}
+
+class SqlDiff {
+ public:
+  enum class Order { kAuto, kMultiset };
+
+  SqlDiff() {
+    Result<std::unique_ptr<query::Database>> db = query::Database::open(&vfs_, "/diff.db");
+    if (!db.ok()) {
+      open_error_ = db.status().to_string();
+    } else {
+      db_ = std::move(db).value();
+    }
+  }
+
+  // Empty when Strata agrees with SQLite on sql; else a report naming the statement and
+  // showing both results.
+  std::string diff(std::string_view sql, Order order = Order::kAuto) {
+    if (!db_) return "strata database did not open: " + open_error_;
+    ++statements_;
+    const sql::Stmt* ast = nullptr;
+    std::unique_ptr<query::Statement> keep;
+    SqlOutcome expected = sqlite_.run(sql);
+    SqlOutcome actual = run_strata(db_.get(), sql, &ast, &keep);
+    if (actual.ok) ++succeeded_;
+    CompareOptions options;
+    const sql::Select* select = ast != nullptr ? ast->as<sql::Select>() : nullptr;
+    if (select != nullptr) {
+      options.ordered = !select->order_by.empty() && order == Order::kAuto;
+      options.distinct = !select->cores.empty() && select->cores[0].distinct;
+      options.limited = static_cast<bool>(select->limit);
+    }
+    std::string mismatch = compare_outcomes(expected, actual, options);
+    if (mismatch.empty() && expected.ok && select != nullptr &&
+        (options.distinct || options.limited) && select->cores.size() == 1) {
+      mismatch = check_rows_exist(*select, actual);
+    }
+    if (mismatch.empty()) return "";
+    return "statement: " + std::string(sql) + "\n  mismatch: " + mismatch +
+           "\n  sqlite: " + describe_outcome(expected) + "\n  strata: " + describe_outcome(actual);
+  }
+
+  query::Database* db() { return db_.get(); }
+  SqliteOracle& sqlite() { return sqlite_; }
+  int64_t statements() const { return statements_; }
+  int64_t succeeded() const { return succeeded_; }
+
+ private:
+  // Every row of `actual` is a row of the query without DISTINCT, ORDER BY and LIMIT.
+  std::string check_rows_exist(const sql::Select& select, const SqlOutcome& actual) {
+    sql::Select all = select;
+    all.cores[0].distinct = false;
+    all.order_by.clear();
+    all.limit = nullptr;
+    all.offset = nullptr;
+    std::string text = sql::to_sql(all);
+    SqlOutcome candidates = sqlite_.run(text);
+    if (!candidates.ok) return "sqlite fails on the unrestricted query " + text;
+    for (const Row& row : actual.rows) {
+      bool found = false;
+      for (const Row& c : candidates.rows) {
+        found = c.size() == row.size();
+        for (size_t i = 0; found && i < row.size(); ++i) found = same_value(c[i], row[i]);
+        if (found) break;
+      }
+      if (!found) return "strata row " + describe_row(row) + " is no row of " + text;
+    }
+    return "";
+  }
+
+  vfs::MemVfs vfs_;
+  std::unique_ptr<query::Database> db_;
+  std::string open_error_;
+  SqliteOracle sqlite_;
+  int64_t statements_ = 0;
+  int64_t succeeded_ = 0;
+};
+
+}  // namespace strata::test
