@@ -1,5 +1,7 @@
 #include "engine/query/expr.h"
 
+#include <limits>
+
 #include "engine/exec/functions.h"
 #include "engine/exec/like.h"
 #include "engine/exec/value_ops.h"
@@ -349,6 +351,19 @@ Result<BoundExprPtr> Binder::bind(const sql::Expr& expr) {
     return e;
   }
   if (const auto* u = expr.as<sql::Unary>()) {
+    // SQLite codes a minus applied directly to a numeric literal as the negative literal
+    // (so -0.0 is REAL -0.0, not 0 - 0.0 = 0.0); only other operands are computed as 0 - x.
+    // The folded -9223372036854775808 is already a literal and negates as 0 - x (to REAL).
+    const auto* lit = u->operand->as<sql::Literal>();
+    if (u->op == sql::UnaryOp::kMinus && lit != nullptr &&
+        ((lit->kind == sql::LiteralKind::kInteger &&
+          lit->value.as_integer() != std::numeric_limits<int64_t>::min()) ||
+         lit->kind == sql::LiteralKind::kReal)) {
+      e->kind = BoundKind::kConstant;
+      e->constant = lit->kind == sql::LiteralKind::kInteger ? Value::integer(-lit->value.as_integer())
+                                                             : Value::real(-lit->value.as_real());
+      return e;
+    }
     e->kind = BoundKind::kUnary;
     e->unary_op = u->op;
     STRATA_TRY(bind_into(u->operand));

@@ -67,8 +67,8 @@ TEST(SqlDiffCorpus, DeclaredTypesGiveSqliteAffinities) {
           "NULL, NULL, NULL, NULL, NULL, NULL)",
           "INSERT INTO m VALUES (2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, "
           "2.5, 2.5, 2.5, 2.5)",
-          "INSERT INTO m VALUES (9223372036854775807, -9223372036854775808, 1e308, 0.0, 0.0, "
-          "0.0, 1e20, 9223372036854775808, 1e-5, 100, 123456789012345678, 0.1, 1e15, 1e16, "
+          "INSERT INTO m VALUES (9223372036854775807, -9223372036854775808, 1e308, -0.0, -0.0, "
+          "-0.0, 1e20, 9223372036854775808, 1e-5, 100, 123456789012345678, 0.1, 1e15, 1e16, "
           "-1e300, 3.0)",
           "INSERT INTO m(i, t) VALUES ('  -17  ', 17)",
           "INSERT INTO m(x, b) VALUES (3.0, 3.0)",
@@ -421,7 +421,7 @@ TEST(SqlDiffCorpus, TransactionsCommitAndRollBack) {
                  });
 }
 
-TEST(SqlDiffCorpus, ExpressionsWithoutTables) {
+TEST(SqlDiffCorpus, ExpressionsAndFunctions) {
   SqlDiff d;
   run_corpus(
       &d,
@@ -437,8 +437,13 @@ TEST(SqlDiffCorpus, ExpressionsWithoutTables) {
           "SELECT '10' / 3, 10 / '3', '10' + '5', 'abc' + 1, x'31' + 1, '1e3' * 1, "
           "'0x10' + 0",
           "SELECT 1e308 * 10, -1e308 * 10, 1e308 * 10 - 1e308 * 10, 1 / 1e-320",
-          "SELECT 0.1 + 0.2, 1.0 - 1.0, 0.0 * -1, 1e15 + 0.5, 123456789.123456789",
+          "SELECT 0.1 + 0.2, 1.0 - 1.0, -0.0, 0.0 * -1, 1e15 + 0.5, 123456789.123456789",
           "SELECT 3 - 2.0, 3 * 1.0, typeof(3 * 1.0), 9007199254740993 + 0.0",
+          // Regression: a minus applied to a numeric literal is the negative literal (REAL
+          // -0.0), not 0 - x; other operands, even parenthesized minus, are computed.
+          "SELECT -0.0, -(0.0), - -0.0, -(-0.0), -0, -0x10, -0xFFFFFFFFFFFFFFFF, -1e400, "
+          "-9223372036854775809, -(-9223372036854775808), -'0.0', -x'30'",
+          "SELECT 1 / -0.0, -0.0 < 0, -0.0 = 0, quote(-0.0), CAST(-0.0 AS TEXT), -0.0 || ''",
           "SELECT 1 << 63, 1 << 64, -1 >> 70, -1 << -1, 8 >> -2, ~5, 5 & 3, 5 | 3, ~NULL",
           "SELECT 2.7 & 3, '6' | 1, x'35' & 7, 1 << '2', 'a' | 0",
           "SELECT NULL + 1, 1 - NULL, NULL * NULL, NULL || 'a', 'a' || NULL",
@@ -500,8 +505,14 @@ TEST(SqlDiffCorpus, ExpressionsWithoutTables) {
           "'é' GLOB '?', 'É' LIKE 'é', NULL GLOB '*'",
           "SELECT 'ab' LIKE 'a_' ESCAPE '_', 'a_' LIKE 'a__' ESCAPE '_', 'Z' LIKE 'z'",
           // Functions
-          "SELECT abs(-5), abs(5.5), abs('-3'), abs('x'), abs(NULL), abs(x'2d31')",
+          "SELECT abs(-5), abs(5.5), abs(-0.0), abs('-3'), abs('x'), abs(NULL), abs(x'2d31')",
           "SELECT abs(-9223372036854775808)",
+          "CREATE TABLE neg(a, b REAL DEFAULT -0.0, c DEFAULT -0.0, d NUMERIC DEFAULT -0.5)",
+          "INSERT INTO neg(a) VALUES (-0.0)",
+          "INSERT INTO neg VALUES (-0.0, -0.0, -0.0, -0.0)",
+          "SELECT a, b, c, d FROM neg ORDER BY rowid",
+          "SELECT DISTINCT a FROM neg",
+          "SELECT a FROM neg WHERE a = 0 AND c = -0.0 ORDER BY 1",
           "SELECT abs(-9223372036854775807), abs(-9223372036854775808.0)",
           "SELECT coalesce(NULL, 2, 3), coalesce(NULL, NULL), ifnull(NULL, 'b'), ifnull(1, 2), "
           "nullif(1, 1), nullif(1, 2), nullif(1, 1.0), nullif('1', 1)",
