@@ -107,6 +107,7 @@ Status plan_select_for(Database* db, const sql::Select& select, SelectPlan* plan
         b->index = static_cast<int>(i);
       }
       b->affinity = table->columns[i].affinity;
+      b->has_affinity = true;
       b->text = table->columns[i].name;
       plan->names.push_back(table->columns[i].name);
       plan->outputs.push_back(std::move(b));

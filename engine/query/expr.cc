@@ -27,6 +27,7 @@ std::unique_ptr<BoundExpr> BoundExpr::clone() const {
   copy->constant = constant;
   copy->index = index;
   copy->affinity = affinity;
+  copy->has_affinity = has_affinity;
   copy->unary_op = unary_op;
   copy->binary_op = binary_op;
   copy->like_op = like_op;
@@ -73,8 +74,8 @@ bool is_aggregate_name(const std::string& name, size_t args, bool star) {
 Value bool_value(bool b) { return Value::integer(b ? 1 : 0); }
 
 // SQLite comparison result for op on (a, b) with their affinities: NULL or 0/1.
-Value compare_op(sql::BinaryOp op, const Value& a, exec::Affinity aa, const Value& b,
-                 exec::Affinity ab) {
+Value compare_op(sql::BinaryOp op, const Value& a, exec::OperandAffinity aa, const Value& b,
+                 exec::OperandAffinity ab) {
   if (op == sql::BinaryOp::kIs || op == sql::BinaryOp::kIsNot) {
     bool equal;
     if (a.is_null() || b.is_null()) {
@@ -157,7 +158,8 @@ Result<Value> eval(const BoundExpr& e, const EvalRow& row) {
       STRATA_ASSIGN(Value l, eval(*e.args[0], row));
       STRATA_ASSIGN(Value r, eval(*e.args[1], row));
       if (is_comparison(e.binary_op)) {
-        return compare_op(e.binary_op, l, e.args[0]->affinity, r, e.args[1]->affinity);
+        return compare_op(e.binary_op, l, e.args[0]->operand_affinity(), r,
+                          e.args[1]->operand_affinity());
       }
       switch (e.binary_op) {
         case sql::BinaryOp::kAdd: return exec::add(l, r);
@@ -195,9 +197,9 @@ Result<Value> eval(const BoundExpr& e, const EvalRow& row) {
       STRATA_ASSIGN(Value x, eval(*e.args[0], row));
       STRATA_ASSIGN(Value lo, eval(*e.args[1], row));
       STRATA_ASSIGN(Value hi, eval(*e.args[2], row));
-      exec::Affinity ax = e.args[0]->affinity;
-      Value ge = compare_op(sql::BinaryOp::kGe, x, ax, lo, e.args[1]->affinity);
-      Value le = compare_op(sql::BinaryOp::kLe, x, ax, hi, e.args[2]->affinity);
+      exec::OperandAffinity ax = e.args[0]->operand_affinity();
+      Value ge = compare_op(sql::BinaryOp::kGe, x, ax, lo, e.args[1]->operand_affinity());
+      Value le = compare_op(sql::BinaryOp::kLe, x, ax, hi, e.args[2]->operand_affinity());
       std::optional<bool> a = exec::truth(ge), b = exec::truth(le);
       std::optional<bool> both;
       if ((a && !*a) || (b && !*b)) {
@@ -244,7 +246,8 @@ Result<Value> eval(const BoundExpr& e, const EvalRow& row) {
         bool match;
         if (e.has_base) {
           match = !base.is_null() && !when.is_null() &&
-                  exec::compare_with_affinity(base, e.args[0]->affinity, when, e.args[i]->affinity)
+                  exec::compare_with_affinity(base, e.args[0]->operand_affinity(), when,
+                                              e.args[i]->operand_affinity())
                           .value_or(1) == 0;
         } else {
           match = exec::truth(when).value_or(false);
@@ -290,6 +293,7 @@ Result<BoundExprPtr> Binder::bind_column(const sql::Expr& expr, const sql::Colum
   int position = table_->find_column(ref.column);
   if (position >= 0) {
     e->affinity = table_->columns[position].affinity;
+    e->has_affinity = true;
     if (position == table_->rowid_column) {
       e->kind = BoundKind::kRowid;
     } else {
@@ -302,6 +306,7 @@ Result<BoundExprPtr> Binder::bind_column(const sql::Expr& expr, const sql::Colum
   if (name == "rowid" || name == "oid" || name == "_rowid_") {
     e->kind = BoundKind::kRowid;
     e->affinity = exec::Affinity::kInteger;
+    e->has_affinity = true;
     return e;
   }
   return at(expr.pos, Status::not_found("no such column: " + display));
@@ -360,8 +365,9 @@ Result<BoundExprPtr> Binder::bind(const sql::Expr& expr) {
           lit->value.as_integer() != std::numeric_limits<int64_t>::min()) ||
          lit->kind == sql::LiteralKind::kReal)) {
       e->kind = BoundKind::kConstant;
-      e->constant = lit->kind == sql::LiteralKind::kInteger ? Value::integer(-lit->value.as_integer())
-                                                             : Value::real(-lit->value.as_real());
+      e->constant = lit->kind == sql::LiteralKind::kInteger
+                        ? Value::integer(-lit->value.as_integer())
+                        : Value::real(-lit->value.as_real());
       return e;
     }
     e->kind = BoundKind::kUnary;
@@ -428,6 +434,7 @@ Result<BoundExprPtr> Binder::bind(const sql::Expr& expr) {
     e->kind = BoundKind::kCast;
     e->name = cast->type_name;
     e->affinity = exec::cast_affinity_of_type(cast->type_name);
+    e->has_affinity = true;
     STRATA_TRY(bind_into(cast->operand));
     return e;
   }

@@ -40,6 +40,9 @@ struct BoundExpr {
   Value constant;        // kConstant
   int index = -1;        // kColumn: column position; kParameter: parameter number
   exec::Affinity affinity = exec::Affinity::kNone;  // what comparisons see
+  // A column reference or CAST: `affinity` is declared, and kNone means BLOB affinity, which
+  // (unlike no affinity) keeps a TEXT column's comparison from converting this operand.
+  bool has_affinity = false;
   sql::UnaryOp unary_op = sql::UnaryOp::kMinus;
   sql::BinaryOp binary_op = sql::BinaryOp::kAdd;
   sql::LikeOp like_op = sql::LikeOp::kLike;
@@ -53,6 +56,7 @@ struct BoundExpr {
   std::string text;  // SQL text for EXPLAIN and column names
 
   std::unique_ptr<BoundExpr> clone() const;
+  exec::OperandAffinity operand_affinity() const { return {affinity, has_affinity}; }
   // No column, rowid or parameter below: the value is the same for every row.
   bool is_row_independent() const;
   // No column or rowid below (parameters allowed): evaluable before the scan.

@@ -104,8 +104,17 @@ TEST(SqlDiffCorpus, DeclaredTypesGiveSqliteAffinities) {
           "SELECT rowid FROM m WHERE x IS 3 ORDER BY rowid",
           "SELECT rowid FROM m WHERE i IS NOT '12' ORDER BY rowid",
           // Column against column: affinities on both sides.
-          "SELECT rowid, i = t, i = x, n = r, i < t, t < r FROM m ORDER BY rowid",
+          // Regression: a column without a declared type has BLOB affinity, which is not "no
+          // affinity": comparing it with a TEXT column converts neither side.
+          "SELECT rowid, i = t, t = x, x = t, i = x, t = b, n = r, i < t, t < r, t > x, x >= t "
+          "FROM m ORDER BY rowid",
+          "SELECT rowid FROM m WHERE t = x ORDER BY rowid",
           "SELECT rowid FROM m WHERE i = t ORDER BY rowid",
+          "SELECT rowid FROM m WHERE t = b ORDER BY rowid",
+          "SELECT rowid FROM m WHERE t BETWEEN x AND b ORDER BY rowid",
+          "SELECT rowid, CASE t WHEN x THEN 'eq' ELSE 'ne' END, CASE x WHEN t THEN 'eq' END, "
+          "t IN (x, b), x IN (t), t = CAST(x AS BLOB), t = +x, t = CAST(x AS TEXT) FROM m "
+          "ORDER BY rowid",
           // Expressions have no affinity; CAST has one.
           "SELECT rowid, +i = '12', i + 0 = '12', CAST(i AS TEXT) = 12, CAST(t AS INTEGER) = "
           "'12', t || '' = 12, (i) = '12' FROM m ORDER BY rowid",
