@@ -94,8 +94,9 @@ class TableWriter {
   TableWriter(Database* db, WriteTx* tx, const TableDef& table, const std::vector<Value>* params)
       : tx_(tx), table_(table), indexes_(db->catalog().indexes_of(table)), params_(params) {}
 
+  // The largest rowid in the table plus one, read afresh for every row as SQLite does: a row
+  // that OR IGNORE skips, or a REPLACE that deletes the last row, leaves no gap.
   Result<int64_t> next_rowid() {
-    if (next_rowid_) return (*next_rowid_)++;
     std::string prefix = row_prefix(table_.prefix);
     RangeScan last(tx_->cursor(), prefix, KeyRange::all(), Direction::kBackward);
     STRATA_TRY(last.start());
@@ -105,8 +106,7 @@ class TableWriter {
       STRATA_ASSIGN(max, codec::decode_rowid(&k));
     }
     if (max == INT64_MAX) return Status::no_space("database or disk is full (no rowid left)");
-    next_rowid_ = max + 1;
-    return (*next_rowid_)++;
+    return max + 1;
   }
 
   Status remove(int64_t rowid, const std::vector<Value>& row) {
@@ -115,12 +115,15 @@ class TableWriter {
     return Status::ok();
   }
 
-  // Applies affinity and NOT NULL / CHECK. *skip for OR IGNORE.
-  Status prepare(std::vector<Value>* row, sql::ConflictAction action, bool* skip) {
-    *skip = false;
+  void apply_affinities(std::vector<Value>* row) {
     for (size_t i = 0; i < row->size(); ++i) {
       (*row)[i] = exec::apply_affinity((*row)[i], table_.columns[i].affinity);
     }
+  }
+
+  // NOT NULL, after affinities. *skip for OR IGNORE; OR REPLACE substitutes the default.
+  Status check_not_null(std::vector<Value>* row, sql::ConflictAction action, bool* skip) {
+    *skip = false;
     for (size_t i = 0; i < row->size(); ++i) {
       const ColumnDef& c = table_.columns[i];
       if (!c.not_null || !(*row)[i].is_null() || static_cast<int>(i) == table_.rowid_column) continue;
@@ -206,25 +209,34 @@ class TableWriter {
     return Status::ok();
   }
 
-  // INSERT of one full row (one value per column, defaults already filled in).
-  Result<bool> insert(std::vector<Value> row, sql::ConflictAction action) {
+  // INSERT of one full row (one value per column, defaults already filled in), at
+  // `hidden_rowid` if given (INSERT INTO t(rowid, ...) on a table without INTEGER PRIMARY KEY).
+  Result<bool> insert(std::vector<Value> row, sql::ConflictAction action,
+                      const std::optional<Value>& hidden_rowid) {
     bool skip = false;
-    STRATA_TRY(prepare(&row, action, &skip));
-    if (skip) return false;
+    apply_affinities(&row);
+    // The rowid comes first, as in SQLite: one that is not an integer fails the statement
+    // even when OR IGNORE would skip the row for a later constraint.
+    std::optional<Value> given;
+    if (table_.rowid_column >= 0) {
+      if (!row[table_.rowid_column].is_null()) given = row[table_.rowid_column];
+    } else if (hidden_rowid && !hidden_rowid->is_null()) {
+      given = exec::apply_affinity(*hidden_rowid, exec::Affinity::kInteger);
+    }
     int64_t rowid;
-    if (table_.rowid_column >= 0 && !row[table_.rowid_column].is_null()) {
-      const Value& r = row[table_.rowid_column];
-      if (r.type() != ValueType::kInteger) return Status::constraint("datatype mismatch");
-      rowid = r.as_integer();
+    if (given) {
+      if (given->type() != ValueType::kInteger) return Status::constraint("datatype mismatch");
+      rowid = given->as_integer();
     } else {
       STRATA_ASSIGN(rowid, next_rowid());
       if (table_.rowid_column >= 0) row[table_.rowid_column] = Value::integer(rowid);
     }
+    STRATA_TRY(check_not_null(&row, action, &skip));
+    if (skip) return false;
     STRATA_TRY(check_constraints(row, rowid, action, &skip));
     if (skip) return false;
     STRATA_TRY(resolve_conflicts(row, rowid, std::nullopt, action, &skip));
     if (skip) return false;
-    if (next_rowid_ && rowid >= *next_rowid_) next_rowid_ = rowid == INT64_MAX ? rowid : rowid + 1;
     STRATA_TRY(write(row, rowid));
     return true;
   }
@@ -232,15 +244,16 @@ class TableWriter {
   Result<bool> update(int64_t rowid, const std::vector<Value>& old_row, std::vector<Value> row,
                       sql::ConflictAction action) {
     bool skip = false;
-    STRATA_TRY(prepare(&row, action, &skip));
-    if (skip) return false;
+    apply_affinities(&row);
     int64_t new_rowid = rowid;
     if (table_.rowid_column >= 0) {
+      // Checked before NOT NULL, as in SQLite (OR IGNORE does not skip a bad rowid).
       const Value& r = row[table_.rowid_column];
-      if (r.is_null()) return Status::constraint("datatype mismatch");  // SQLite: NOT NULL on rowid
       if (r.type() != ValueType::kInteger) return Status::constraint("datatype mismatch");
       new_rowid = r.as_integer();
     }
+    STRATA_TRY(check_not_null(&row, action, &skip));
+    if (skip) return false;
     STRATA_TRY(check_constraints(row, new_rowid, action, &skip));
     if (skip) return false;
     STRATA_TRY(remove(rowid, old_row));
@@ -262,7 +275,6 @@ class TableWriter {
   const TableDef& table_;
   std::vector<const IndexDef*> indexes_;
   const std::vector<Value>* params_;
-  std::optional<int64_t> next_rowid_;
   int64_t replaced_ = 0;
 };
 
@@ -522,6 +534,9 @@ Result<const TableDef*> find_table(Database* db, const sql::QualifiedName& name,
   return t;
 }
 
+// An INSERT target naming the rowid of a table without INTEGER PRIMARY KEY.
+constexpr int kHiddenRowid = -2;
+
 sql::ConflictAction effective(sql::ConflictAction a) {
   // ABORT, FAIL and ROLLBACK all fail the statement here; FAIL's partial
   // effects and ROLLBACK's whole-transaction undo are not modelled.
@@ -547,8 +562,8 @@ Status Statement::execute_write(WriteTx* tx) {
         int c = table->find_column(name);
         if (c < 0) {
           std::string n = lower(name);
-          if ((n == "rowid" || n == "oid" || n == "_rowid_") && table->rowid_column >= 0) {
-            c = table->rowid_column;
+          if (n == "rowid" || n == "oid" || n == "_rowid_") {
+            c = table->rowid_column >= 0 ? table->rowid_column : kHiddenRowid;
           } else {
             return at(stmt.pos, Status::not_found("table " + table->name + " has no column named " + name));
           }
@@ -599,7 +614,12 @@ Status Statement::execute_write(WriteTx* tx) {
       }
       std::vector<Value> row(table->columns.size());
       std::vector<bool> given(table->columns.size(), false);
+      std::optional<Value> hidden_rowid;
       for (size_t i = 0; i < targets.size(); ++i) {
+        if (targets[i] == kHiddenRowid) {
+          hidden_rowid = std::move(values[i]);
+          continue;
+        }
         row[targets[i]] = std::move(values[i]);
         given[targets[i]] = true;
       }
@@ -609,7 +629,7 @@ Status Statement::execute_write(WriteTx* tx) {
         STRATA_ASSIGN(BoundExprPtr d, b.bind(*table->columns[i].default_value));
         STRATA_ASSIGN(row[i], eval(*d, EvalRow{nullptr, 0, &params_}));
       }
-      STRATA_ASSIGN(bool inserted, writer.insert(std::move(row), action));
+      STRATA_ASSIGN(bool inserted, writer.insert(std::move(row), action, hidden_rowid));
       if (inserted) ++changes_;
     }
     return Status::ok();

@@ -284,6 +284,35 @@ TEST(SqlDiffCorpus, ConstraintViolationsFailOnBothAndChangeNothing) {
           "INSERT OR REPLACE INTO u VALUES (41, 'neg', 1, -1, 'x')",           // CHECK still fails
           "REPLACE INTO u VALUES (42, 'rep', 42, 42, 42)",
           dump("u"),
+          // Regression: a REPLACE that deletes the row with the largest rowid lowers the next
+          // automatic rowid within the same statement.
+          "CREATE TABLE rr(k TEXT UNIQUE, v)",
+          "INSERT INTO rr VALUES ('a', 1), ('b', 2), ('c', 3)",
+          "INSERT OR REPLACE INTO rr(rowid, k, v) VALUES (1, 'c', 4)",
+          "INSERT OR REPLACE INTO rr(k, v) VALUES ('b', 5), ('d', 6)",
+          "INSERT OR IGNORE INTO rr(k, v) VALUES ('d', 7), ('e', 8)",
+          dump("rr"),
+          // An explicit rowid on a table without INTEGER PRIMARY KEY, converted like one.
+          "INSERT INTO rr(rowid, k) VALUES ('10', 'ten'), (11.0, 'eleven'), (NULL, 'next')",
+          "INSERT INTO rr(oid, k) VALUES (2.5, 'bad')",
+          "INSERT INTO rr(_rowid_, k) VALUES ('x', 'bad')",
+          "INSERT INTO rr(rowid, k) VALUES (10, 'dup')",
+          "INSERT OR REPLACE INTO rr(rowid, k) VALUES (10, 'TEN')",
+          "INSERT OR IGNORE INTO rr(rowid, k) VALUES (11, 'ignored'), (-1, 'neg')",
+          dump("rr"),
+          "INSERT INTO rr(rowid, k) SELECT rowid + 100, k || '+' FROM rr WHERE rowid > 10 "
+          "ORDER BY rowid",
+          dump("rr"),
+          // A rowid that is not an integer fails the statement before OR IGNORE looks at NOT
+          // NULL; CHECK sees values after the column's affinity.
+          "CREATE TABLE nn(id INTEGER PRIMARY KEY, b NOT NULL, c TEXT CHECK (typeof(c) = 'text'))",
+          "INSERT OR IGNORE INTO nn VALUES ('x', NULL, 'a')",
+          "INSERT OR IGNORE INTO nn VALUES (2.5, 1, 'a')",
+          "INSERT OR IGNORE INTO nn VALUES (1, NULL, 'a'), (2, 2, 5), (3, 3, 'c')",
+          "UPDATE OR IGNORE nn SET id = 'y', b = NULL WHERE id = 2",
+          "UPDATE OR IGNORE nn SET b = NULL WHERE id = 2",
+          "UPDATE OR IGNORE nn SET id = NULL WHERE id = 2",
+          dump("nn"),
           // UPDATE violations
           "UPDATE u SET a = 'one' WHERE id = 42",
           "UPDATE u SET b = NULL WHERE id = 42",
@@ -360,7 +389,9 @@ TEST(SqlDiffCorpus, ConstraintViolationsFailOnBothAndChangeNothing) {
           "INSERT INTO ck VALUES (NULL, 'a')",  // a NULL CHECK result passes
           "INSERT INTO ck VALUES ('50', 'a')",
           "INSERT INTO ck VALUES ('abc', 'a')",
-          "INSERT OR IGNORE INTO ck VALUES (5, 'b'), (500, 'a')",
+          // Regression: a row OR IGNORE skips uses up no rowid; the next row gets max + 1.
+          "INSERT OR IGNORE INTO ck VALUES (500, 'a'), (5, 'b')",
+          "INSERT OR IGNORE INTO ck VALUES (6, 'abcd'), (NULL, NULL), (7, 'c')",
           "UPDATE ck SET a = a * 10",
           "UPDATE ck SET a = a + 1",
           dump("ck"),
