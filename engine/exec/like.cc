@@ -1,5 +1,6 @@
 #include "engine/exec/like.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,9 +21,8 @@ struct PatternRules {
 constexpr PatternRules kLikeRules{'%', '_', 0, true};
 constexpr PatternRules kGlobRules{'*', '?', '[', false};
 
-// kNoWildcardMatch means "no match, and no later start position can match
-// either": it lets a failed '%' stop the outer '%' searches (linear, not
-// exponential, in the number of wildcards).
+// The result of matching a pattern from some position. kNoWildcardMatch means
+// "no match, and no later start position can match either".
 enum class Match { kMatch, kNoMatch, kNoWildcardMatch };
 
 // The character at s[*i], advancing past it; 0 (without advancing) at the end,
@@ -40,12 +40,79 @@ uint32_t next_char(std::string_view s, size_t* i) {
 uint32_t ascii_lower(uint32_t c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
 uint32_t ascii_upper(uint32_t c) { return c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c; }
 
-// REQUIRES: pattern and text contain no NUL byte.
-Match pattern_compare(std::string_view pattern, size_t p, std::string_view text, size_t t,
-                      const PatternRules& rules, uint32_t match_other) {
+// The text positions a wildcard tries, one after another, for the rest of the
+// pattern. SQLite recurses once per wildcard; but a recursive attempt that
+// reaches a wildcard of its own never reports a plain mismatch (it either
+// matches or rules out every position), so only the innermost search is ever
+// resumed. One search state and a loop give the same answers without a stack
+// frame per wildcard (patterns may hold 25000 of them).
+struct Search {
+  enum class Kind {
+    kByte,  // the literal after '%' is ASCII: next byte equal to `upper` or `lower`
+    kChar,  // a non-ASCII literal: next character equal to `upper`
+    kSet,   // GLOB "*[": every position, the attempt starting at the '['
+  };
+  Kind kind = Kind::kByte;
+  size_t resume_pattern = 0;  // pattern position each attempt starts from
+  size_t next_text = 0;       // where the search continues in the text
+  uint32_t upper = 0;
+  uint32_t lower = 0;
+};
+
+// Moves the search to its next candidate: sets *p, *t for the next attempt, or
+// returns false when the text is exhausted.
+bool advance(Search& search, std::string_view text, size_t* p, size_t* t) {
+  switch (search.kind) {
+    case Search::Kind::kByte: {
+      size_t i = search.next_text;
+      while (i < text.size() && static_cast<unsigned char>(text[i]) != search.upper &&
+             static_cast<unsigned char>(text[i]) != search.lower) {
+        ++i;
+      }
+      if (i >= text.size()) return false;
+      *t = search.next_text = i + 1;
+      break;
+    }
+    case Search::Kind::kChar: {
+      while (true) {
+        uint32_t c2 = next_char(text, &search.next_text);
+        if (c2 == 0) return false;
+        if (c2 == search.upper) break;
+      }
+      *t = search.next_text;
+      break;
+    }
+    case Search::Kind::kSet:
+      if (search.next_text >= text.size()) return false;
+      *t = search.next_text;
+      utf8_skip(text, &search.next_text);
+      break;
+  }
+  *p = search.resume_pattern;
+  return true;
+}
+
+// SQLite's patternCompare. REQUIRES: pattern and text contain no NUL byte.
+Match pattern_compare(std::string_view pattern, std::string_view text, const PatternRules& rules,
+                      uint32_t match_other) {
+  std::optional<Search> search;  // the innermost wildcard's search, if any
+  size_t p = 0;
+  size_t t = 0;
   size_t escaped_end = std::string_view::npos;  // one past the last escaped pattern char
-  uint32_t c;
-  while ((c = next_char(pattern, &p)) != 0) {
+  // A mismatch in the current attempt: try the search's next position.
+  auto retry = [&]() -> std::optional<Match> {
+    if (!search) return Match::kNoMatch;
+    if (!advance(*search, text, &p, &t)) return Match::kNoWildcardMatch;
+    escaped_end = std::string_view::npos;
+    return std::nullopt;
+  };
+  while (true) {
+    uint32_t c = next_char(pattern, &p);
+    if (c == 0) {
+      if (t >= text.size()) return Match::kMatch;
+      if (auto done = retry()) return *done;
+      continue;
+    }
     if (c == rules.match_all) {
       // Collapse a run of match_all / match_one; each match_one consumes a character.
       while ((c = next_char(pattern, &p)) == rules.match_all ||
@@ -53,55 +120,48 @@ Match pattern_compare(std::string_view pattern, size_t p, std::string_view text,
         if (c == rules.match_one && next_char(text, &t) == 0) return Match::kNoWildcardMatch;
       }
       if (c == 0) return Match::kMatch;  // trailing match_all matches the rest
-      if (c == match_other) {
-        if (rules.match_set == 0) {
+      Search next;
+      if (c == match_other && rules.match_set != 0) {
+        next.kind = Search::Kind::kSet;  // '[' is one byte: the attempt starts at it
+        next.resume_pattern = p - 1;
+      } else {
+        if (c == match_other) {  // LIKE escape: the next pattern char is the literal
           c = next_char(pattern, &p);
           if (c == 0) return Match::kNoWildcardMatch;
+        }
+        next.resume_pattern = p;
+        if (c < 0x80) {
+          next.kind = Search::Kind::kByte;
+          next.upper = rules.no_case ? ascii_upper(c) : c;
+          next.lower = rules.no_case ? ascii_lower(c) : c;
         } else {
-          // A '[' set right after '*': try every start position ('[' is one byte).
-          while (t < text.size()) {
-            Match m = pattern_compare(pattern, p - 1, text, t, rules, match_other);
-            if (m != Match::kNoMatch) return m;
-            utf8_skip(text, &t);
-          }
-          return Match::kNoWildcardMatch;
+          next.kind = Search::Kind::kChar;
+          next.upper = next.lower = c;
         }
       }
-      // c is the first literal after the wildcard: try each place it occurs.
-      if (c < 0x80) {
-        uint32_t upper = rules.no_case ? ascii_upper(c) : c;
-        uint32_t lower = rules.no_case ? ascii_lower(c) : c;
-        while (true) {
-          while (t < text.size() && static_cast<unsigned char>(text[t]) != upper &&
-                 static_cast<unsigned char>(text[t]) != lower) {
-            ++t;
-          }
-          if (t >= text.size()) break;
-          ++t;
-          Match m = pattern_compare(pattern, p, text, t, rules, match_other);
-          if (m != Match::kNoMatch) return m;
-        }
-      } else {
-        uint32_t c2;
-        while ((c2 = next_char(text, &t)) != 0) {
-          if (c2 != c) continue;
-          Match m = pattern_compare(pattern, p, text, t, rules, match_other);
-          if (m != Match::kNoMatch) return m;
-        }
-      }
-      return Match::kNoWildcardMatch;
+      next.next_text = t;
+      search = next;
+      if (!advance(*search, text, &p, &t)) return Match::kNoWildcardMatch;
+      escaped_end = std::string_view::npos;
+      continue;
     }
     if (c == match_other) {
       if (rules.match_set == 0) {  // LIKE escape: the next pattern char is literal
         c = next_char(pattern, &p);
-        if (c == 0) return Match::kNoMatch;
+        if (c == 0) {
+          if (auto done = retry()) return *done;
+          continue;
+        }
         escaped_end = p;
       } else {  // GLOB set: [abc], [a-z], [^...], []...] with ']' first as a member
         uint32_t prior = 0;
         bool seen = false;
         bool invert = false;
         c = next_char(text, &t);
-        if (c == 0) return Match::kNoMatch;
+        if (c == 0) {
+          if (auto done = retry()) return *done;
+          continue;
+        }
         uint32_t c2 = next_char(pattern, &p);
         if (c2 == '^') {
           invert = true;
@@ -123,7 +183,9 @@ Match pattern_compare(std::string_view pattern, size_t p, std::string_view text,
           }
           c2 = next_char(pattern, &p);
         }
-        if (c2 == 0 || seen == invert) return Match::kNoMatch;
+        if (c2 == 0 || seen == invert) {
+          if (auto done = retry()) return *done;
+        }
         continue;
       }
     }
@@ -131,15 +193,13 @@ Match pattern_compare(std::string_view pattern, size_t p, std::string_view text,
     if (c == c2) continue;
     if (rules.no_case && c < 0x80 && c2 < 0x80 && ascii_lower(c) == ascii_lower(c2)) continue;
     if (c == rules.match_one && p != escaped_end && c2 != 0) continue;
-    return Match::kNoMatch;
+    if (auto done = retry()) return *done;
   }
-  return t >= text.size() ? Match::kMatch : Match::kNoMatch;
 }
 
 bool matches(const std::string& text, const std::string& pattern, const PatternRules& rules,
              uint32_t match_other) {
-  return pattern_compare(c_string(pattern), 0, c_string(text), 0, rules, match_other) ==
-         Match::kMatch;
+  return pattern_compare(c_string(pattern), c_string(text), rules, match_other) == Match::kMatch;
 }
 
 bool either_is_blob(const Value& text, const Value& pattern) {
