@@ -240,6 +240,7 @@ struct Case {
 };
 
 // name(args), name(DISTINCT args), name(*). FILTER and OVER are reported unsupported.
+// name(DISTINCT) with no arguments parses, as in SQLite; the binder rejects it.
 struct FunctionCall {
   std::string name;
   bool distinct = false;

@@ -248,6 +248,12 @@ class ParserImpl {
 
   // --- names ---
   bool is_name(const Token& t, bool allow_string, bool allow_join) const;
+  // SQLite's `ids`: an identifier (non-reserved keywords included, but not INDEXED or a
+  // JOIN keyword) or a string. Type words, collation names and bare aliases.
+  bool is_ids(const Token& t) const {
+    return t.kind != TokenKind::kIndexed && is_name(t, /*allow_string=*/true, /*allow_join=*/false);
+  }
+  Result<std::string> parse_ids(std::string_view expected);
   Result<std::string> parse_name(std::string_view expected, bool allow_string = true);
   Result<QualifiedName> parse_qualified_name(std::string_view expected);
   Result<std::vector<std::string>> parse_name_list(std::string_view expected);
@@ -286,6 +292,7 @@ class ParserImpl {
   Result<SelectCore> parse_select_core();
   Result<ResultColumn> parse_result_column();
   Result<TableRefPtr> parse_join_source();
+  Status parse_join_operator(Join& join);
   Result<TableRefPtr> parse_table_primary();
   Result<TableName> parse_qualified_table(bool bare_alias);
   Result<std::vector<OrderingTerm>> parse_ordering_terms(bool allow_nulls);
@@ -308,8 +315,8 @@ class ParserImpl {
   Status parse_delete(Stmt& stmt);
   Status parse_transaction(Stmt& stmt);
   Status parse_pragma(Stmt& stmt);
-  bool accept_if_not_exists();
-  bool accept_if_exists();
+  Result<bool> parse_if_not_exists();
+  Result<bool> parse_if_exists();
   Result<ConflictAction> parse_or_action();
 
   void start_statement(uint32_t begin);
@@ -459,6 +466,12 @@ Result<std::string> ParserImpl::parse_name(std::string_view expected, bool allow
   return unquote(taken);
 }
 
+Result<std::string> ParserImpl::parse_ids(std::string_view expected) {
+  if (lexed(0).is_error) return lex_error();
+  if (!is_ids(peek())) return syntax_error(expected);
+  return unquote(take());
+}
+
 Result<QualifiedName> ParserImpl::parse_qualified_name(std::string_view expected) {
   QualifiedName out;
   STRATA_ASSIGN(out.name, parse_name(expected));
@@ -489,8 +502,9 @@ bool ParserImpl::at_alias() {
   const Token& t = peek();
   if (t.kind == TokenKind::kIdentifier || t.kind == TokenKind::kString) return true;
   if (!is_keyword(t.kind) || is_reserved(t.kind)) return false;
-  // Non-reserved words that continue the clause rather than name an alias.
-  if (t.kind == TokenKind::kIndexed && at(TokenKind::kBy, 1)) return false;
+  // INDEXED may name things but not be a bare alias (SQLite's `ids`); WINDOW, OVER and
+  // FILTER continue the clause.
+  if (t.kind == TokenKind::kIndexed) return false;
   if (t.kind == TokenKind::kWindow || t.kind == TokenKind::kOver || t.kind == TokenKind::kFilter) {
     return false;
   }
@@ -732,10 +746,7 @@ Result<ExprPtr> ParserImpl::parse_infix(ExprPtr left, int prec) {
     case TokenKind::kIn:
       return parse_in(std::move(left), op, negated);
     case TokenKind::kCollate: {
-      if (lexed(0).is_error) return lex_error();
-      const Token& t = peek();
-      if (!is_name(t, /*allow_string=*/true, /*allow_join=*/true)) return syntax_error("collation name");
-      std::string collation = unquote(take());
+      STRATA_ASSIGN(std::string collation, parse_ids("collation name"));
       return finish(make_expr(Collate{std::move(left), std::move(collation)}, pos));
     }
     default:
@@ -813,7 +824,6 @@ Result<ExprPtr> ParserImpl::parse_prefix() {
       return parse_parenthesized();
     case TokenKind::kInteger:
     case TokenKind::kReal:
-    case TokenKind::kString:
     case TokenKind::kBlob:
     case TokenKind::kNull:
     case TokenKind::kVariable:
@@ -832,16 +842,28 @@ Result<ExprPtr> ParserImpl::parse_prefix() {
       STRATA_TRY(expect(TokenKind::kRParen));
       return finish(make_expr(Exists{std::move(select)}, pos));
     }
+    // At the start of an expression CAST and RAISE are always keywords (SQLite's LALR
+    // grammar prefers them to its identifier fallback): a column named cast needs quotes.
     case TokenKind::kCast:
-      if (at(TokenKind::kLParen, 1)) return parse_cast();
-      return parse_name_expr();
+      if (!at(TokenKind::kLParen, 1)) {
+        take();
+        return syntax_error("\"(\"");
+      }
+      return parse_cast();
     case TokenKind::kRaise:
-      if (at(TokenKind::kLParen, 1)) return unsupported(t, "RAISE");
-      return parse_name_expr();
+      if (!at(TokenKind::kLParen, 1)) {
+        take();
+        return syntax_error("\"(\"");
+      }
+      return unsupported(t, "RAISE");
     default:
-      // A JOIN keyword names a table only when qualified (left.x), as in SQLite 3.40.
-      if (is_name(t, /*allow_string=*/false, /*allow_join=*/at(TokenKind::kDot, 1))) return parse_name_expr();
+      // A JOIN keyword may name a column but not a function, as in SQLite 3.40.
+      if (is_name(t, /*allow_string=*/false, /*allow_join=*/!at(TokenKind::kLParen, 1))) return parse_name_expr();
       return syntax_error("expression");
+    case TokenKind::kString:
+      // 'tbl'.col: SQLite lets a string name the table of a column.
+      if (at(TokenKind::kDot, 1)) return parse_name_expr();
+      return parse_literal_or_parameter();
   }
 }
 
@@ -969,9 +991,9 @@ Result<ExprPtr> ParserImpl::parse_name_expr() {
   if (at(TokenKind::kDot)) {
     ColumnRef ref;
     take();
-    STRATA_ASSIGN(std::string second, parse_name("column name", /*allow_string=*/false));
+    STRATA_ASSIGN(std::string second, parse_name("column name"));
     if (accept(TokenKind::kDot)) {
-      STRATA_ASSIGN(std::string third, parse_name("column name", /*allow_string=*/false));
+      STRATA_ASSIGN(std::string third, parse_name("column name"));
       ref.schema = std::move(name);
       ref.table = std::move(second);
       ref.column = std::move(third);
@@ -1001,8 +1023,11 @@ Result<ExprPtr> ParserImpl::parse_function_call(const Token& name_token, std::st
     } else {
       accept(TokenKind::kAll);
     }
-    STRATA_ASSIGN(call.args, parse_expr_list(std::numeric_limits<uint32_t>::max(), "argument list"));
-    if (at(TokenKind::kOrder)) return unsupported(peek(), "ORDER BY in aggregate functions");
+    // f(DISTINCT) with no arguments parses in SQLite (and fails when resolved).
+    if (!at(TokenKind::kRParen)) {
+      STRATA_ASSIGN(call.args, parse_expr_list(std::numeric_limits<uint32_t>::max(), "argument list"));
+      if (at(TokenKind::kOrder)) return unsupported(peek(), "ORDER BY in aggregate functions");
+    }
   }
   STRATA_TRY(expect(TokenKind::kRParen, "\",\" or \")\""));
   if (at(TokenKind::kFilter) && at(TokenKind::kLParen, 1)) return unsupported(peek(), "FILTER clause");
@@ -1048,7 +1073,7 @@ Result<ExprPtr> ParserImpl::parse_cast() {
 // source text from the first to the last token; empty when no name is there.
 Result<std::string> ParserImpl::parse_type_name(bool in_column_def) {
   auto is_type_word = [&](const Token& t) {
-    if (!is_name(t, /*allow_string=*/true, /*allow_join=*/false)) return false;
+    if (!is_ids(t)) return false;
     // In a column definition these start a constraint, not a type word.
     return !(in_column_def && t.kind == TokenKind::kGenerated);
   };
@@ -1196,8 +1221,9 @@ Result<ResultColumn> ParserImpl::parse_result_column() {
     column.kind = ResultColumnKind::kStar;
     return column;
   }
-  if (is_name(peek(), /*allow_string=*/false, /*allow_join=*/true) && at(TokenKind::kDot, 1) &&
-      at(TokenKind::kStar, 2)) {
+  // table.* (CAST and RAISE here start expressions, as in SQLite).
+  if (is_name(peek(), /*allow_string=*/true, /*allow_join=*/true) && !at(TokenKind::kCast) &&
+      !at(TokenKind::kRaise) && at(TokenKind::kDot, 1) && at(TokenKind::kStar, 2)) {
     column.kind = ResultColumnKind::kTableStar;
     column.table = unquote(take());
     take();  // .
@@ -1210,6 +1236,48 @@ Result<ResultColumn> ParserImpl::parse_result_column() {
   return column;
 }
 
+// join-op: up to three JOIN keywords, then JOIN. As in SQLite, the words combine as
+// flags in any order (NATURAL LEFT OUTER, LEFT NATURAL, CROSS CROSS ...); combinations
+// naming no join are errors.
+Status ParserImpl::parse_join_operator(Join& join) {
+  enum : unsigned { kNaturalBit = 1, kLeftBit = 2, kRightBit = 4, kOuterBit = 8, kInnerBit = 16, kCrossBit = 32 };
+  Token first = peek();
+  unsigned flags = 0;
+  std::string words;
+  for (int i = 0; i < 3 && is_join_keyword(peek().kind); ++i) {
+    Token word = take();
+    if (!words.empty()) words += ' ';
+    words += word.text;
+    switch (word.kind) {
+      case TokenKind::kNatural: flags |= kNaturalBit; break;
+      case TokenKind::kLeft: flags |= kLeftBit | kOuterBit; break;
+      case TokenKind::kRight: flags |= kRightBit | kOuterBit; break;
+      case TokenKind::kFull: flags |= kLeftBit | kRightBit | kOuterBit; break;
+      case TokenKind::kOuter: flags |= kOuterBit; break;
+      case TokenKind::kInner: flags |= kInnerBit; break;
+      default: flags |= kInnerBit | kCrossBit; break;  // CROSS
+    }
+  }
+  STRATA_TRY(expect(TokenKind::kJoin));
+  if ((flags & (kInnerBit | kOuterBit)) == (kInnerBit | kOuterBit) ||
+      ((flags & kOuterBit) != 0 && (flags & (kLeftBit | kRightBit)) == 0)) {
+    return fail_at(first, StatusCode::kSyntax, "unknown join type: " + words);
+  }
+  join.natural = (flags & kNaturalBit) != 0;
+  if ((flags & kLeftBit) && (flags & kRightBit)) {
+    join.kind = JoinKind::kFull;
+  } else if (flags & kLeftBit) {
+    join.kind = JoinKind::kLeft;
+  } else if (flags & kRightBit) {
+    join.kind = JoinKind::kRight;
+  } else if (flags & kCrossBit) {
+    join.kind = JoinKind::kCross;
+  } else {
+    join.kind = JoinKind::kInner;
+  }
+  return Status::ok();
+}
+
 Result<TableRefPtr> ParserImpl::parse_join_source() {
   STRATA_ASSIGN(TableRefPtr left, parse_table_primary());
   uint32_t tables = 1;
@@ -1219,23 +1287,7 @@ Result<TableRefPtr> ParserImpl::parse_join_source() {
     if (accept(TokenKind::kComma)) {
       join.kind = JoinKind::kComma;
     } else if (at(TokenKind::kJoin) || is_join_keyword(peek().kind)) {
-      join.natural = accept(TokenKind::kNatural);
-      join.kind = JoinKind::kInner;
-      if (accept(TokenKind::kLeft)) {
-        join.kind = JoinKind::kLeft;
-        accept(TokenKind::kOuter);
-      } else if (accept(TokenKind::kRight)) {
-        join.kind = JoinKind::kRight;
-        accept(TokenKind::kOuter);
-      } else if (accept(TokenKind::kFull)) {
-        join.kind = JoinKind::kFull;
-        accept(TokenKind::kOuter);
-      } else if (accept(TokenKind::kInner)) {
-        join.kind = JoinKind::kInner;
-      } else if (accept(TokenKind::kCross)) {
-        join.kind = JoinKind::kCross;
-      }
-      STRATA_TRY(expect(TokenKind::kJoin));
+      STRATA_TRY(parse_join_operator(join));
     } else {
       break;
     }
@@ -1426,23 +1478,19 @@ Result<StmtPtr> ParserImpl::parse_statement(bool allow_explain) {
   return StmtPtr(std::move(stmt));
 }
 
-bool ParserImpl::accept_if_not_exists() {
-  if (at(TokenKind::kIf) && at(TokenKind::kNot, 1) && at(TokenKind::kExists, 2)) {
-    take();
-    take();
-    take();
-    return true;
-  }
-  return false;
+// After CREATE ... / DROP ..., IF is always the keyword (as in SQLite's LALR grammar): a
+// table named "if" must be quoted there.
+Result<bool> ParserImpl::parse_if_not_exists() {
+  if (!accept(TokenKind::kIf)) return false;
+  STRATA_TRY(expect(TokenKind::kNot));
+  STRATA_TRY(expect(TokenKind::kExists));
+  return true;
 }
 
-bool ParserImpl::accept_if_exists() {
-  if (at(TokenKind::kIf) && at(TokenKind::kExists, 1)) {
-    take();
-    take();
-    return true;
-  }
-  return false;
+Result<bool> ParserImpl::parse_if_exists() {
+  if (!accept(TokenKind::kIf)) return false;
+  STRATA_TRY(expect(TokenKind::kExists));
+  return true;
 }
 
 Status ParserImpl::parse_create(Stmt& stmt) {
@@ -1460,7 +1508,7 @@ Status ParserImpl::parse_create_table(Stmt& stmt, bool temporary) {
   take();  // TABLE
   CreateTable create;
   create.temporary = temporary;
-  create.if_not_exists = accept_if_not_exists();
+  STRATA_ASSIGN(create.if_not_exists, parse_if_not_exists());
   STRATA_ASSIGN(create.name, parse_qualified_name("table name"));
   if (accept(TokenKind::kAs)) {
     if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
@@ -1473,9 +1521,10 @@ Status ParserImpl::parse_create_table(Stmt& stmt, bool temporary) {
     return at(TokenKind::kConstraint) || at(TokenKind::kPrimary) || at(TokenKind::kUnique) ||
            at(TokenKind::kCheck) || at(TokenKind::kForeign);
   };
-  // Column definitions first, then table constraints (commas between those optional).
+  // Column definitions first, then table constraints: a comma before the first
+  // constraint, optional commas between constraints (SQLite's grammar).
+  bool constraints_follow = false;
   for (;;) {
-    if (at_table_constraint()) break;
     if (create.columns.size() >= limits_.max_columns) {
       return fail_at(peek(), StatusCode::kSyntax,
                      "too many columns on " + create.name.name + " (maximum " +
@@ -1484,13 +1533,24 @@ Status ParserImpl::parse_create_table(Stmt& stmt, bool temporary) {
     STRATA_ASSIGN(ColumnDef column, parse_column_def());
     create.columns.push_back(std::move(column));
     if (!accept(TokenKind::kComma)) break;
+    if (at_table_constraint()) {
+      constraints_follow = true;
+      break;
+    }
   }
-  if (create.columns.empty()) return syntax_error("column definition");
-  if (at_table_constraint()) {
+  if (constraints_follow) {
+    // "CONSTRAINT name" names the next constraint unless a comma comes first.
+    std::string pending_name;
     for (;;) {
-      STRATA_ASSIGN(TableConstraint constraint, parse_table_constraint());
-      create.constraints.push_back(std::move(constraint));
-      accept(TokenKind::kComma);
+      if (accept(TokenKind::kConstraint)) {
+        STRATA_ASSIGN(pending_name, parse_name("constraint name"));
+      } else {
+        STRATA_ASSIGN(TableConstraint constraint, parse_table_constraint());
+        constraint.name = std::move(pending_name);
+        pending_name.clear();
+        create.constraints.push_back(std::move(constraint));
+      }
+      if (accept(TokenKind::kComma)) pending_name.clear();
       if (!at_table_constraint()) break;
     }
   }
@@ -1531,14 +1591,17 @@ Result<ColumnDef> ParserImpl::parse_column_def() {
   column.pos = pos_of(peek());
   STRATA_ASSIGN(column.name, parse_name("column name"));
   STRATA_ASSIGN(column.type_name, parse_type_name(/*in_column_def=*/true));
+  // As in SQLite, "CONSTRAINT name" is an item of its own that names the constraint
+  // after it; a name with no constraint after it is accepted and dropped.
+  std::string pending_name;
   for (;;) {
+    if (accept(TokenKind::kConstraint)) {
+      STRATA_ASSIGN(pending_name, parse_name("constraint name"));
+      continue;
+    }
     ColumnConstraint c;
     c.pos = pos_of(peek());
-    bool named = false;
-    if (accept(TokenKind::kConstraint)) {
-      STRATA_ASSIGN(c.name, parse_name("constraint name"));
-      named = true;
-    }
+    c.name = pending_name;
     Token t = peek();
     if (accept(TokenKind::kPrimary)) {
       STRATA_TRY(expect(TokenKind::kKey));
@@ -1571,17 +1634,16 @@ Result<ColumnDef> ParserImpl::parse_column_def() {
       STRATA_ASSIGN(c.expr, parse_default_value());
     } else if (accept(TokenKind::kCollate)) {
       c.kind = ColumnConstraintKind::kCollate;
-      STRATA_ASSIGN(c.collation, parse_name("collation name"));
+      STRATA_ASSIGN(c.collation, parse_ids("collation name"));
     } else if (accept(TokenKind::kReferences)) {
       c.kind = ColumnConstraintKind::kReferences;
       STRATA_ASSIGN(c.references, parse_references());
     } else if (at(TokenKind::kGenerated) || at(TokenKind::kAs)) {
       return unsupported(t, "generated columns");
-    } else if (named) {
-      return syntax_error("column constraint");
     } else {
       break;
     }
+    pending_name.clear();
     column.constraints.push_back(std::move(c));
   }
   return column;
@@ -1663,9 +1725,6 @@ Result<ForeignKeyRef> ParserImpl::parse_references() {
 Result<TableConstraint> ParserImpl::parse_table_constraint() {
   TableConstraint c;
   c.pos = pos_of(peek());
-  if (accept(TokenKind::kConstraint)) {
-    STRATA_ASSIGN(c.name, parse_name("constraint name"));
-  }
   bool primary = at(TokenKind::kPrimary);
   if (primary || at(TokenKind::kUnique)) {
     take();
@@ -1701,7 +1760,7 @@ Status ParserImpl::parse_create_index(Stmt& stmt) {
   CreateIndex create;
   create.unique = accept(TokenKind::kUnique);
   STRATA_TRY(expect(TokenKind::kIndex));
-  create.if_not_exists = accept_if_not_exists();
+  STRATA_ASSIGN(create.if_not_exists, parse_if_not_exists());
   STRATA_ASSIGN(create.name, parse_qualified_name("index name"));
   STRATA_TRY(expect(TokenKind::kOn));
   STRATA_ASSIGN(create.table, parse_name("table name"));
@@ -1719,7 +1778,7 @@ Status ParserImpl::parse_create_view(Stmt& stmt, bool temporary) {
   take();  // VIEW
   CreateView create;
   create.temporary = temporary;
-  create.if_not_exists = accept_if_not_exists();
+  STRATA_ASSIGN(create.if_not_exists, parse_if_not_exists());
   STRATA_ASSIGN(create.name, parse_qualified_name("view name"));
   if (at(TokenKind::kLParen)) {
     STRATA_ASSIGN(create.columns, parse_name_list("column name"));
@@ -1736,17 +1795,17 @@ Status ParserImpl::parse_drop(Stmt& stmt) {
   Token drop = take();
   if (accept(TokenKind::kTable)) {
     DropTable d;
-    d.if_exists = accept_if_exists();
+    STRATA_ASSIGN(d.if_exists, parse_if_exists());
     STRATA_ASSIGN(d.name, parse_qualified_name("table name"));
     stmt.node = std::move(d);
   } else if (accept(TokenKind::kIndex)) {
     DropIndex d;
-    d.if_exists = accept_if_exists();
+    STRATA_ASSIGN(d.if_exists, parse_if_exists());
     STRATA_ASSIGN(d.name, parse_qualified_name("index name"));
     stmt.node = std::move(d);
   } else if (accept(TokenKind::kView)) {
     DropView d;
-    d.if_exists = accept_if_exists();
+    STRATA_ASSIGN(d.if_exists, parse_if_exists());
     STRATA_ASSIGN(d.name, parse_qualified_name("view name"));
     stmt.node = std::move(d);
   } else if (at(TokenKind::kTrigger)) {
@@ -1819,6 +1878,8 @@ Status ParserImpl::parse_update(Stmt& stmt) {
     STRATA_ASSIGN(update.where, parse_expr());
   }
   if (at(TokenKind::kReturning)) return unsupported(peek(), "RETURNING clause");
+  // SQLite built with SQLITE_ENABLE_UPDATE_DELETE_LIMIT (Debian's is) accepts these.
+  if (at(TokenKind::kOrder) || at(TokenKind::kLimit)) return unsupported(peek(), "ORDER BY and LIMIT on UPDATE");
   stmt.node = std::move(update);
   return Status::ok();
 }
@@ -1832,6 +1893,7 @@ Status ParserImpl::parse_delete(Stmt& stmt) {
     STRATA_ASSIGN(del.where, parse_expr());
   }
   if (at(TokenKind::kReturning)) return unsupported(peek(), "RETURNING clause");
+  if (at(TokenKind::kOrder) || at(TokenKind::kLimit)) return unsupported(peek(), "ORDER BY and LIMIT on DELETE");
   stmt.node = std::move(del);
   return Status::ok();
 }
@@ -1899,7 +1961,8 @@ Status ParserImpl::parse_pragma(Stmt& stmt) {
     } else if (t.kind == TokenKind::kString) {
       pragma.value_kind = PragmaValueKind::kString;
       pragma.value = unquote(take());
-    } else if (t.kind == TokenKind::kIdentifier || is_keyword(t.kind)) {
+    } else if (is_name(t, /*allow_string=*/false, /*allow_join=*/true) || t.kind == TokenKind::kOn ||
+               t.kind == TokenKind::kDelete || t.kind == TokenKind::kDefault) {
       pragma.value_kind = PragmaValueKind::kName;
       pragma.value = unquote(take());
     } else {

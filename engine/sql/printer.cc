@@ -279,7 +279,7 @@ class Printer {
     if (f.star) {
       out += '*';
     } else {
-      if (f.distinct) out += "DISTINCT ";
+      if (f.distinct) out += f.args.empty() ? "DISTINCT" : "DISTINCT ";
       expr_list(f.args);
     }
     out += ')';

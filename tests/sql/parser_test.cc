@@ -245,11 +245,32 @@ TEST(ParserExpr, Functions) {
   EXPECT_EQ(expr("count(DISTINCT *)"), "ERROR 1:16: near \"*\": syntax error, expected expression");
 }
 
-TEST(ParserExpr, JoinKeywordsNameTablesOnlyWhenQualified) {
-  // As in SQLite 3.40: LEFT, RIGHT, ... are table names in DDL and before a dot only.
-  EXPECT_EQ(expr("left.x + right.y"), "(\"left\".x + \"right\".y)");
+TEST(ParserExpr, JoinKeywordsNameColumnsButNotFunctions) {
+  // As in SQLite 3.40: LEFT, RIGHT, ... may name tables and columns, not functions.
+  EXPECT_EQ(expr("left.x + right.y + natural"), "((\"left\".x + \"right\".y) + \"natural\")");
   EXPECT_EQ(expr("left(1)"), "ERROR 1:1: near \"left\": syntax error, expected expression");
   EXPECT_EQ(stmt("CREATE TABLE left(right)"), "CREATE TABLE \"left\" (\"right\")");
+}
+
+TEST(ParserExpr, CastAndRaiseAreKeywordsAtTheStartOfAnExpression) {
+  EXPECT_EQ(expr("cast + 1"), "ERROR 1:6: near \"+\": syntax error, expected \"(\"");
+  EXPECT_EQ(expr("raise"), "ERROR 1:6: syntax error at end of input, expected \"(\"");
+  EXPECT_EQ(expr("t.cast + \"raise\""), "(t.\"cast\" + \"raise\")");
+}
+
+TEST(ParserExpr, StringsMayNameTablesBeforeADot) {
+  EXPECT_EQ(expr("'t'.x"), "t.x");
+  EXPECT_EQ(stmt("SELECT 't'.*, s.'y' FROM 't'"), "SELECT t.*, s.y FROM t");
+  EXPECT_EQ(expr("x IN 'tbl'"), "(x IN tbl)");
+}
+
+TEST(ParserStmt, JoinOperatorsCombineLikeSqlites) {
+  EXPECT_EQ(stmt("SELECT * FROM a LEFT NATURAL JOIN b"), "SELECT * FROM a NATURAL LEFT JOIN b");
+  EXPECT_EQ(stmt("SELECT * FROM a CROSS CROSS JOIN b"), "SELECT * FROM a CROSS JOIN b");
+  EXPECT_EQ(stmt("SELECT * FROM a LEFT RIGHT JOIN b"), "SELECT * FROM a FULL JOIN b");
+  EXPECT_EQ(stmt("SELECT * FROM a OUTER JOIN b"), "ERROR 1:17: unknown join type: OUTER");
+  EXPECT_EQ(stmt("SELECT * FROM a INNER OUTER JOIN b"), "ERROR 1:17: unknown join type: INNER OUTER");
+  EXPECT_EQ(stmt("SELECT * FROM a LEFT INNER JOIN b"), "ERROR 1:17: unknown join type: LEFT INNER");
 }
 
 TEST(ParserExpr, CaseCastExistsSubquery) {
@@ -263,7 +284,6 @@ TEST(ParserExpr, CaseCastExistsSubquery) {
   EXPECT_EQ(expr("NOT EXISTS (SELECT 1 FROM t)"), "(NOT EXISTS (SELECT 1 FROM t))");
   EXPECT_EQ(expr("(SELECT max(a) FROM t) + 1"), "((SELECT max(a) FROM t) + 1)");
   EXPECT_EQ(expr("((((1))))"), "1");
-  EXPECT_EQ(expr("cast + 1"), "(\"cast\" + 1)");  // CAST not followed by ( is a name
 }
 
 TEST(ParserExpr, PositionsPointAtTheOperatorOrFirstToken) {
@@ -518,6 +538,8 @@ TEST(ParserErrors, UnsupportedConstructsSayWhatAndWhere) {
   EXPECT_EQ(unsupported("ROLLBACK TO a"), "1:1: unsupported: ROLLBACK TO SAVEPOINT");
   EXPECT_EQ(unsupported("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING"), "1:26: unsupported: upsert (ON CONFLICT)");
   EXPECT_EQ(unsupported("DELETE FROM t RETURNING *"), "1:15: unsupported: RETURNING clause");
+  EXPECT_EQ(unsupported("DELETE FROM t WHERE a LIMIT 1"), "1:23: unsupported: ORDER BY and LIMIT on DELETE");
+  EXPECT_EQ(unsupported("UPDATE t SET a = 1 ORDER BY a LIMIT 1"), "1:20: unsupported: ORDER BY and LIMIT on UPDATE");
   EXPECT_EQ(unsupported("UPDATE t SET a = 1 FROM u"), "1:20: unsupported: UPDATE FROM");
   EXPECT_EQ(unsupported("UPDATE t SET (a, b) = (1, 2)"), "1:14: unsupported: row value assignment");
   EXPECT_EQ(unsupported("SELECT (1, 2) = (1, 2)"), "1:8: unsupported: row values");

@@ -155,7 +155,7 @@ inline ExprPtr random_expr(int depth) {
         f.star = true;
       } else {
         for (int i = count(0, 3); i > 0; --i) f.args.push_back(random_expr(d));
-        f.distinct = !f.args.empty() && coin(20);
+        f.distinct = coin(20);
       }
       return make_expr(std::move(f));
     }
