@@ -7,6 +7,7 @@
 #include "engine/exec/value_ops.h"
 #include "engine/query/database.h"
 #include "engine/query/run.h"
+#include "engine/query/statement_journal.h"
 #include "engine/sql/printer.h"
 
 namespace strata::query {
@@ -427,13 +428,16 @@ Status Statement::start() {
     return Status::ok();
   }
 
-  // Everything else writes: run it in the transaction, atomically.
+  // Everything else writes: run it in the transaction, atomically unless SQLite would keep
+  // the writes of a failed statement (statement_journal.h; a constraint error is the only
+  // failure such a statement can have).
   STRATA_ASSIGN(WriteTx* tx, db_->write_tx());
   bool explicit_tx = db_->explicit_tx_;
+  bool keep_partial = explicit_tx && keeps_partial_writes_on_failure(stmt, db_->catalog());
   if (explicit_tx) tx->begin_statement();
   Status s = execute_write(tx);
   if (explicit_tx) {
-    if (!s.is_ok()) {
+    if (!s.is_ok() && !(keep_partial && s.is(StatusCode::kConstraint))) {
       Status undone = tx->undo_statement();
       if (!undone.is_ok()) {
         // Cannot restore the statement's start: give up the whole transaction.
@@ -660,6 +664,14 @@ Status Statement::execute_write(WriteTx* tx) {
     }
     std::vector<std::pair<int64_t, std::vector<Value>>> matches;
     STRATA_TRY(collect_matches(db, tx, *table, upd->table.alias, upd->where.get(), &params_, &matches));
+    // SQLite updates in one pass, in its scan order, unless the rowid changes or conflicts
+    // may REPLACE rows: then it collects the rowids first and visits them in ascending order.
+    bool rowid_changes = false;
+    for (const auto& set : sets) rowid_changes = rowid_changes || set.first == table->rowid_column;
+    if (rowid_changes || action == sql::ConflictAction::kReplace) {
+      std::stable_sort(matches.begin(), matches.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
     TableWriter writer(db, tx, *table, &params_);
     for (auto& [rowid, old_row] : matches) {
       // A REPLACE earlier in this statement may have deleted this row.

@@ -13,12 +13,9 @@
 
 #include <cstdlib>
 #include <iostream>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "engine/check.h"
-#include "tests/support/replay.h"
 
 namespace strata::test {
 namespace {
@@ -459,6 +456,97 @@ TEST(SqlDiffCorpus, TransactionsCommitAndRollBack) {
                      "SELECT x FROM t2 ORDER BY x",
                      dump("t"),
                  });
+}
+
+// Inside BEGIN, SQLite undoes a failed statement on its own only if it ran with a statement
+// journal (engine/query/statement_journal.h); otherwise the rows written before the failure
+// (a rowid that is not an integer) stay. Each case: schema, statement, then the table.
+TEST(SqlDiffCorpus, FailedStatementsInTransactionsKeepWhatSqliteKeeps) {
+  struct Case {
+    const char* schema;
+    const char* statement;
+  };
+  const Case kCases[] = {
+      {"t(a, b)", "INSERT INTO t(rowid, a) VALUES (1, 1), ('x', 2)"},
+      {"t(a, b)", "INSERT OR IGNORE INTO t(rowid, a) VALUES (5, 5), ('x', 6)"},
+      {"t(a, b)", "INSERT OR REPLACE INTO t(rowid, a) VALUES (5, 5), ('x', 6)"},
+      {"t(id INTEGER PRIMARY KEY, a)", "INSERT INTO t VALUES (7, 1), ('x', 2)"},
+      {"t(id INTEGER PRIMARY KEY, a)", "INSERT OR IGNORE INTO t VALUES (7, 1), (8, 1), ('x', 2)"},
+      {"t(id INTEGER PRIMARY KEY, a)", "INSERT OR REPLACE INTO t VALUES (1, 9), (7, 1), (2.5, 2)"},
+      {"t(id INTEGER PRIMARY KEY, a)", "INSERT OR IGNORE INTO t VALUES (7, length('x')), ('x', 2)"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "INSERT OR IGNORE INTO t VALUES (7, coalesce(1, 2)), ('x', 2)"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "INSERT OR IGNORE INTO t VALUES (7, 'a' LIKE 'b'), ('x', 2)"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "INSERT OR IGNORE INTO t(id, a) SELECT CASE WHEN id = 3 THEN 'x' ELSE id + 10 END, a FROM t "
+       "ORDER BY id"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "INSERT OR IGNORE INTO t(id, a) SELECT CASE WHEN id = 3 THEN 'x' ELSE id + 10 END, a FROM t "
+       "ORDER BY id DESC"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "INSERT OR IGNORE INTO t(id, a) SELECT CASE WHEN id = 3 THEN 'x' ELSE id + 10 END, abs(a) "
+       "FROM t ORDER BY id"},
+      {"t(a NOT NULL, b)", "INSERT OR IGNORE INTO t(rowid, a) VALUES (5, 5), ('x', 6)"},
+      {"t(a NOT NULL, b)", "INSERT OR REPLACE INTO t(rowid, a) VALUES (5, 5), ('x', 6)"},
+      {"t(a NOT NULL DEFAULT 3, b)", "INSERT OR REPLACE INTO t(rowid, a) VALUES (5, 5), ('x', 6)"},
+      {"t(a UNIQUE, b)", "INSERT OR REPLACE INTO t(rowid, a) VALUES (5, 1), ('x', 6)"},
+      {"t(a UNIQUE, b)", "INSERT INTO t(rowid, a) VALUES (5, 5), ('x', 6)"},
+      {"t(a CHECK (a <> 99), b)", "INSERT OR REPLACE INTO t(rowid, a) VALUES (5, 5), ('x', 6)"},
+      {"t(a CHECK (a <> 99), b)", "INSERT OR IGNORE INTO t(rowid, a) VALUES (5, 5), ('x', 6)"},
+      {"t(a CHECK (length(a) < 9), b)",
+       "INSERT OR IGNORE INTO t(rowid, a) VALUES (5, 5), ('x', 6)"},
+      {"t(id INTEGER PRIMARY KEY, a DEFAULT (abs(1)), b)",
+       "INSERT OR IGNORE INTO t(id, b) VALUES (5, 5), ('x', 6)"},
+      {"t(id INTEGER PRIMARY KEY, a DEFAULT (abs(1)), b)",
+       "INSERT OR IGNORE INTO t(id, a, b) VALUES (5, 5, 5), ('x', 6, 6)"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "UPDATE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "UPDATE OR IGNORE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "UPDATE OR IGNORE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END WHERE a > 1"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "UPDATE OR REPLACE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 1 END"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "UPDATE OR IGNORE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END, a = upper(a)"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "UPDATE OR IGNORE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END, a = iif(a, 1, 2)"},
+      {"t(id INTEGER PRIMARY KEY, a)",
+       "UPDATE OR IGNORE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END WHERE length(a)"},
+      {"t(id INTEGER PRIMARY KEY, a CHECK (length(a) < 100))",
+       "UPDATE OR IGNORE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END"},
+      {"t(id INTEGER PRIMARY KEY, a CHECK (a < 100), b NOT NULL DEFAULT 1)",
+       "UPDATE OR REPLACE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END"},
+      {"t(id INTEGER PRIMARY KEY, a, b NOT NULL DEFAULT 1)",
+       "UPDATE OR REPLACE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END, b = 5"},
+      {"t(id INTEGER PRIMARY KEY, a, b CHECK (b > 0))",
+       "UPDATE OR REPLACE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END, b = 1"},
+      {"t(id INTEGER PRIMARY KEY, a, b CHECK (id > 0))",
+       "UPDATE OR REPLACE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END"},
+      {"t(id INTEGER PRIMARY KEY, a, b CHECK (id > 0))",
+       "UPDATE OR IGNORE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END"},
+      {"t(id INTEGER PRIMARY KEY, a UNIQUE, b)",
+       "UPDATE OR REPLACE t SET id = CASE WHEN id = 3 THEN 'x' ELSE id + 10 END"},
+      {"t(id INTEGER PRIMARY KEY, a, b)", "UPDATE t SET b = abs(a - 9223372036854775807 - 4)"},
+      {"t(id INTEGER PRIMARY KEY, a, b)",
+       "UPDATE OR IGNORE t SET b = abs(a - 9223372036854775807 - 4)"},
+      {"t(id INTEGER PRIMARY KEY, a, b)", "DELETE FROM t WHERE abs(a - 9223372036854775807 - 4)"},
+  };
+  SqlDiff d;
+  std::vector<std::string> statements;
+  for (const Case& c : kCases) {
+    statements.push_back("DROP TABLE IF EXISTS t");
+    statements.push_back(std::string("CREATE TABLE ") + c.schema);
+    statements.push_back("INSERT INTO t(rowid, a) VALUES (1, 1), (2, 2), (3, 3), (4, 4)");
+    statements.push_back("BEGIN");
+    statements.push_back(c.statement);
+    statements.push_back(dump("t"));
+    statements.push_back("INSERT INTO t(a) VALUES (50)");
+    statements.push_back("COMMIT");
+    statements.push_back(dump("t"));
+  }
+  run_corpus(&d, statements);
 }
 
 TEST(SqlDiffCorpus, ExpressionsAndFunctions) {
