@@ -65,7 +65,8 @@ Affinity cast_affinity_of_type(std::string_view type_name) { return scan_type_na
 
 Value apply_affinity(const Value& v, Affinity a) {
   switch (a) {
-    case Affinity::kNone: return v;
+    case Affinity::kNone:
+      return v;
     case Affinity::kText:
       if (v.is_numeric()) return Value::text(to_text(v));
       return v;
@@ -113,8 +114,7 @@ std::optional<int> compare_with_affinity(const Value& a, OperandAffinity aa, con
   return compare_under_affinity(a, b, comparison_affinity(aa, ab));
 }
 
-std::optional<int> compare_with_affinity(const Value& a, Affinity aa, const Value& b,
-                                         Affinity ab) {
+std::optional<int> compare_with_affinity(const Value& a, Affinity aa, const Value& b, Affinity ab) {
   return compare_with_affinity(a, OperandAffinity{aa, aa != Affinity::kNone}, b,
                                OperandAffinity{ab, ab != Affinity::kNone});
 }

@@ -60,8 +60,7 @@ std::optional<int> compare_with_affinity(const Value& a, OperandAffinity aa, con
                                          OperandAffinity ab);
 // The same with plain affinities, where kNone means "no affinity" and anything
 // else a declared one. Exact except for TEXT against a BLOB-affinity column.
-std::optional<int> compare_with_affinity(const Value& a, Affinity aa, const Value& b,
-                                         Affinity ab);
+std::optional<int> compare_with_affinity(const Value& a, Affinity aa, const Value& b, Affinity ab);
 // a <op> b when the comparison affinity is already known (IN lists, BETWEEN,
 // CASE x WHEN ...): kNone compares the values as they are.
 std::optional<int> compare_under_affinity(const Value& a, const Value& b, Affinity comparison);

@@ -1,6 +1,7 @@
 #include "engine/exec/functions.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -32,7 +33,8 @@ int64_t int32_value(const Value& v) { return static_cast<int32_t>(integer_value(
 Result<Value> fn_abs(Args args) {
   const Value& v = args[0];
   switch (v.type()) {
-    case ValueType::kNull: return Value::null();
+    case ValueType::kNull:
+      return Value::null();
     case ValueType::kInteger: {
       int64_t i = v.as_integer();
       if (i == std::numeric_limits<int64_t>::min()) {
@@ -120,10 +122,12 @@ Result<Value> fn_instr(Args args) {
 Result<Value> fn_length(Args args) {
   const Value& v = args[0];
   switch (v.type()) {
-    case ValueType::kNull: return Value::null();
+    case ValueType::kNull:
+      return Value::null();
     case ValueType::kText:
       return Value::integer(static_cast<int64_t>(utf8_char_count(c_string(v.as_text()))));
-    default: return Value::integer(static_cast<int64_t>(to_text(v).size()));
+    default:
+      return Value::integer(static_cast<int64_t>(to_text(v).size()));
   }
 }
 
@@ -231,8 +235,10 @@ Result<Value> fn_nullif(Args args) {
 Result<Value> fn_quote(Args args) {
   const Value& v = args[0];
   switch (v.type()) {
-    case ValueType::kNull: return Value::text("NULL");
-    case ValueType::kInteger: return Value::text(std::to_string(v.as_integer()));
+    case ValueType::kNull:
+      return Value::text("NULL");
+    case ValueType::kInteger:
+      return Value::text(std::to_string(v.as_integer()));
     case ValueType::kReal: {
       // 15 significant digits if they read back exactly, else 21.
       std::string s = format_real_g15(v.as_real());
@@ -296,6 +302,7 @@ Result<Value> fn_round(Args args) {
   }
   if (args[0].is_null()) return Value::null();
   double r = real_value(args[0]);
+  if (std::isnan(r)) return Value::null();
   if (r < -4503599627370496.0 || r > 4503599627370496.0) {
     // |r| >= 2^52: no fractional part to round.
   } else if (digits == 0) {
@@ -374,8 +381,8 @@ Result<Value> fn_substr(Args args) {
     auto size = static_cast<int64_t>(bytes.size());
     if (start >= size) return Value::blob(std::string());
     count = std::min(count, size - start);
-    return Value::blob(std::string(bytes.substr(static_cast<size_t>(start),
-                                                static_cast<size_t>(count))));
+    return Value::blob(
+        std::string(bytes.substr(static_cast<size_t>(start), static_cast<size_t>(count))));
   }
   size_t begin = 0;
   for (; begin < bytes.size() && start > 0; --start) utf8_skip(bytes, &begin);
@@ -386,11 +393,16 @@ Result<Value> fn_substr(Args args) {
 
 Result<Value> fn_typeof(Args args) {
   switch (args[0].type()) {
-    case ValueType::kNull: return Value::text("null");
-    case ValueType::kInteger: return Value::text("integer");
-    case ValueType::kReal: return Value::text("real");
-    case ValueType::kText: return Value::text("text");
-    case ValueType::kBlob: return Value::text("blob");
+    case ValueType::kNull:
+      return Value::text("null");
+    case ValueType::kInteger:
+      return Value::text("integer");
+    case ValueType::kReal:
+      return Value::text("real");
+    case ValueType::kText:
+      return Value::text("text");
+    case ValueType::kBlob:
+      return Value::text("blob");
   }
   return Value::null();
 }
@@ -419,35 +431,16 @@ struct FunctionDef {
 };
 
 constexpr FunctionDef kFunctions[] = {
-    {"abs", 1, 1, fn_abs},
-    {"char", 0, -1, fn_char},
-    {"coalesce", 2, -1, fn_coalesce},
-    {"glob", 2, 2, fn_glob},
-    {"hex", 1, 1, fn_hex},
-    {"ifnull", 2, 2, fn_coalesce},
-    {"iif", 3, 3, fn_iif},
-    {"instr", 2, 2, fn_instr},
-    {"length", 1, 1, fn_length},
-    {"like", 2, 3, fn_like},
-    {"likely", 1, 1, fn_identity},
-    {"lower", 1, 1, fn_lower},
-    {"ltrim", 1, 2, fn_ltrim},
-    {"max", 2, -1, fn_max},
-    {"min", 2, -1, fn_min},
-    {"nullif", 2, 2, fn_nullif},
-    {"quote", 1, 1, fn_quote},
-    {"replace", 3, 3, fn_replace},
-    {"round", 1, 2, fn_round},
-    {"rtrim", 1, 2, fn_rtrim},
-    {"sign", 1, 1, fn_sign},
-    {"substr", 2, 3, fn_substr},
-    {"substring", 2, 3, fn_substr},
-    {"trim", 1, 2, fn_trim},
-    {"typeof", 1, 1, fn_typeof},
-    {"unicode", 1, 1, fn_unicode},
-    {"unlikely", 1, 1, fn_identity},
-    {"upper", 1, 1, fn_upper},
-    {"zeroblob", 1, 1, fn_zeroblob},
+    {"abs", 1, 1, fn_abs},       {"char", 0, -1, fn_char},        {"coalesce", 2, -1, fn_coalesce},
+    {"glob", 2, 2, fn_glob},     {"hex", 1, 1, fn_hex},           {"ifnull", 2, 2, fn_coalesce},
+    {"iif", 3, 3, fn_iif},       {"instr", 2, 2, fn_instr},       {"length", 1, 1, fn_length},
+    {"like", 2, 3, fn_like},     {"likely", 1, 1, fn_identity},   {"lower", 1, 1, fn_lower},
+    {"ltrim", 1, 2, fn_ltrim},   {"max", 2, -1, fn_max},          {"min", 2, -1, fn_min},
+    {"nullif", 2, 2, fn_nullif}, {"quote", 1, 1, fn_quote},       {"replace", 3, 3, fn_replace},
+    {"round", 1, 2, fn_round},   {"rtrim", 1, 2, fn_rtrim},       {"sign", 1, 1, fn_sign},
+    {"substr", 2, 3, fn_substr}, {"substring", 2, 3, fn_substr},  {"trim", 1, 2, fn_trim},
+    {"typeof", 1, 1, fn_typeof}, {"unicode", 1, 1, fn_unicode},   {"unlikely", 1, 1, fn_identity},
+    {"upper", 1, 1, fn_upper},   {"zeroblob", 1, 1, fn_zeroblob},
 };
 
 const FunctionDef* find_function(std::string_view name) {
@@ -468,13 +461,16 @@ Result<Value> call_function(std::string_view name, std::span<const Value> args) 
   }
   if (argc < def->min_args || (def->max_args >= 0 && argc > def->max_args)) {
     if ((name == "min" || name == "max") && argc == 1) {
-      return Status::invalid_argument("misuse of aggregate function " + std::string(name) +
-                                      "()");
+      return Status::invalid_argument("misuse of aggregate function " + std::string(name) + "()");
     }
-    return Status::invalid_argument("wrong number of arguments to function " +
-                                    std::string(name) + "()");
+    return Status::invalid_argument("wrong number of arguments to function " + std::string(name) +
+                                    "()");
   }
   Result<Value> result = def->impl(args);
+  // sqlite3_result_double turns NaN into NULL (only reachable from a NaN input).
+  if (result.ok() && result->type() == ValueType::kReal && std::isnan(result->as_real())) {
+    return Value::null();
+  }
   if (result.ok() && (result->type() == ValueType::kText || result->type() == ValueType::kBlob) &&
       static_cast<int64_t>(result->bytes().size()) > kMaxLength) {
     return too_big();

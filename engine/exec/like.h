@@ -27,10 +27,10 @@ inline constexpr int64_t kMaxPatternBytes = 50000;
 inline constexpr bool kLikeDoesntMatchBlobs = true;
 
 // INTEGER 1 or 0, or NULL. Checked in SQLite's order: a BLOB text or pattern
-// gives 0; a pattern over the limit is an error; then a NULL escape gives NULL; then an escape that is not exactly
-// one character is an error "ESCAPE expression must be a single character"
-// (even when text or pattern is NULL); then NULL text or pattern gives NULL.
-// An escape equal to '%' or '_' makes that character literal.
+// gives 0; a pattern over the limit is an error; then a NULL escape gives NULL; then an escape that
+// is not exactly one character is an error "ESCAPE expression must be a single character" (even
+// when text or pattern is NULL); then NULL text or pattern gives NULL. An escape equal to '%' or
+// '_' makes that character literal.
 Result<Value> like(const Value& text, const Value& pattern, const Value* escape);
 
 // INTEGER 1 or 0 (0 if either operand is a BLOB), or NULL if either operand is

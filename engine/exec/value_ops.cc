@@ -51,9 +51,15 @@ Value arithmetic(Arith op, const Value& a, const Value& b) {
     int64_t x = na.as_integer(), y = nb.as_integer(), r = 0;
     bool overflow = false;
     switch (op) {
-      case Arith::kAdd: overflow = __builtin_add_overflow(x, y, &r); break;
-      case Arith::kSubtract: overflow = __builtin_sub_overflow(x, y, &r); break;
-      case Arith::kMultiply: overflow = __builtin_mul_overflow(x, y, &r); break;
+      case Arith::kAdd:
+        overflow = __builtin_add_overflow(x, y, &r);
+        break;
+      case Arith::kSubtract:
+        overflow = __builtin_sub_overflow(x, y, &r);
+        break;
+      case Arith::kMultiply:
+        overflow = __builtin_mul_overflow(x, y, &r);
+        break;
       case Arith::kDivide:
         if (y == 0) return Value::null();
         if (y == -1 && x == kInt64Min) {
@@ -73,9 +79,15 @@ Value arithmetic(Arith op, const Value& a, const Value& b) {
   // its real prefix, which can differ from the integer it stood for above.
   double x = real_value(a), y = real_value(b), r = 0;
   switch (op) {
-    case Arith::kAdd: r = x + y; break;
-    case Arith::kSubtract: r = x - y; break;
-    case Arith::kMultiply: r = x * y; break;
+    case Arith::kAdd:
+      r = x + y;
+      break;
+    case Arith::kSubtract:
+      r = x - y;
+      break;
+    case Arith::kMultiply:
+      r = x * y;
+      break;
     case Arith::kDivide:
       if (y == 0.0) return Value::null();
       r = x / y;
@@ -109,33 +121,45 @@ int64_t real_to_integer(double r) {
 
 int64_t integer_value(const Value& v) {
   switch (v.type()) {
-    case ValueType::kNull: return 0;
-    case ValueType::kInteger: return v.as_integer();
-    case ValueType::kReal: return real_to_integer(v.as_real());
+    case ValueType::kNull:
+      return 0;
+    case ValueType::kInteger:
+      return v.as_integer();
+    case ValueType::kReal:
+      return real_to_integer(v.as_real());
     case ValueType::kText:
-    case ValueType::kBlob: return scan_integer(v.bytes()).value;
+    case ValueType::kBlob:
+      return scan_integer(v.bytes()).value;
   }
   return 0;
 }
 
 double real_value(const Value& v) {
   switch (v.type()) {
-    case ValueType::kNull: return 0.0;
-    case ValueType::kInteger: return static_cast<double>(v.as_integer());
-    case ValueType::kReal: return v.as_real();
+    case ValueType::kNull:
+      return 0.0;
+    case ValueType::kInteger:
+      return static_cast<double>(v.as_integer());
+    case ValueType::kReal:
+      return v.as_real();
     case ValueType::kText:
-    case ValueType::kBlob: return scan_real(v.bytes()).value;
+    case ValueType::kBlob:
+      return scan_real(v.bytes()).value;
   }
   return 0.0;
 }
 
 std::string to_text(const Value& v) {
   switch (v.type()) {
-    case ValueType::kNull: return std::string();
-    case ValueType::kInteger: return std::to_string(v.as_integer());
-    case ValueType::kReal: return format_real_g15(v.as_real());
+    case ValueType::kNull:
+      return std::string();
+    case ValueType::kInteger:
+      return std::to_string(v.as_integer());
+    case ValueType::kReal:
+      return format_real_g15(v.as_real());
     case ValueType::kText:
-    case ValueType::kBlob: return v.bytes();
+    case ValueType::kBlob:
+      return v.bytes();
   }
   return std::string();
 }
@@ -151,7 +175,8 @@ Value arithmetic_operand(const Value& v) {
       return Value::real(real.value);
     }
     case RealScan::kRealPrefix:
-    case RealScan::kReal: return Value::real(real.value);
+    case RealScan::kReal:
+      return Value::real(real.value);
     case RealScan::kInteger: {
       IntParse integer = scan_integer(v.bytes());
       if (integer.kind == IntScan::kExact) return Value::integer(integer.value);
@@ -178,9 +203,12 @@ std::optional<Value> numeric_text_value(std::string_view text, bool try_for_int)
 
 std::optional<bool> truth(const Value& v) {
   switch (v.type()) {
-    case ValueType::kNull: return std::nullopt;
-    case ValueType::kInteger: return v.as_integer() != 0;
-    default: return real_value(v) != 0.0;
+    case ValueType::kNull:
+      return std::nullopt;
+    case ValueType::kInteger:
+      return v.as_integer() != 0;
+    default:
+      return real_value(v) != 0.0;
   }
 }
 

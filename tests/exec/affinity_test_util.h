@@ -13,11 +13,44 @@
 namespace strata::exec_test {
 
 inline std::vector<std::string> declared_type_names() {
-  return {"INTEGER", "INT", "int8", "BIGINT", "UNSIGNED BIG INT", "CHARACTER(20)", "VARCHAR(255)",
-          "NCHAR(55)", "TEXT", "CLOB", "BLOB", "REAL", "DOUBLE", "DOUBLE PRECISION", "FLOAT",
-          "NUMERIC", "DECIMAL(10,5)", "BOOLEAN", "DATE", "DATETIME", "STRING", "FLOATING POINT",
-          "TEXTBLOB", "BLOBTEXT", "REALBLOB", "BLOBREAL", "CHARINT", "INTCHAR", "FLOAT CHAR",
-          "DOUBLEINT", "point", "Blob", "tExT", "xyzzy", "BLOBBLOB", "ANY", "DOUB", "FLOA"};
+  return {"INTEGER",
+          "INT",
+          "int8",
+          "BIGINT",
+          "UNSIGNED BIG INT",
+          "CHARACTER(20)",
+          "VARCHAR(255)",
+          "NCHAR(55)",
+          "TEXT",
+          "CLOB",
+          "BLOB",
+          "REAL",
+          "DOUBLE",
+          "DOUBLE PRECISION",
+          "FLOAT",
+          "NUMERIC",
+          "DECIMAL(10,5)",
+          "BOOLEAN",
+          "DATE",
+          "DATETIME",
+          "STRING",
+          "FLOATING POINT",
+          "TEXTBLOB",
+          "BLOBTEXT",
+          "REALBLOB",
+          "BLOBREAL",
+          "CHARINT",
+          "INTCHAR",
+          "FLOAT CHAR",
+          "DOUBLEINT",
+          "point",
+          "Blob",
+          "tExT",
+          "xyzzy",
+          "BLOBBLOB",
+          "ANY",
+          "DOUB",
+          "FLOA"};
 }
 
 // One comparison operand: a column of a declared type, or a parameter.
@@ -68,8 +101,9 @@ class ComparisonOracle {
       for (const Operand& y : operands_) {
         Value a = x.declared ? exec::apply_affinity(left, x.affinity) : left;
         Value b = y.declared ? exec::apply_affinity(right, y.affinity) : right;
-        std::optional<int> c = exec::compare_with_affinity(a, exec::OperandAffinity{x.affinity, x.declared},
-                                                           b, exec::OperandAffinity{y.affinity, y.declared});
+        std::optional<int> c =
+            exec::compare_with_affinity(a, exec::OperandAffinity{x.affinity, x.declared}, b,
+                                        exec::OperandAffinity{y.affinity, y.declared});
         Value want_less = rows[0][column++];
         Value want_equal = rows[0][column++];
         Value got_less = c ? Value::integer(*c < 0 ? 1 : 0) : Value::null();
@@ -85,9 +119,10 @@ class ComparisonOracle {
         }
         // The plain-affinity overload treats kNone as "no affinity"; it is exact
         // except for a TEXT operand against a BLOB-affinity column.
-        bool text_vs_blob_column =
-            (x.affinity == exec::Affinity::kText && y.declared && y.affinity == exec::Affinity::kNone) ||
-            (y.affinity == exec::Affinity::kText && x.declared && x.affinity == exec::Affinity::kNone);
+        bool text_vs_blob_column = (x.affinity == exec::Affinity::kText && y.declared &&
+                                    y.affinity == exec::Affinity::kNone) ||
+                                   (y.affinity == exec::Affinity::kText && x.declared &&
+                                    x.affinity == exec::Affinity::kNone);
         if (!text_vs_blob_column) {
           std::optional<int> plain = exec::compare_with_affinity(a, x.affinity, b, y.affinity);
           if (plain.has_value() != c.has_value() || (plain && *plain != *c)) {

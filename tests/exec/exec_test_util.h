@@ -47,11 +47,16 @@ inline bool same_value(const Value& a, const Value& b) {
 
 inline const char* type_name(ValueType t) {
   switch (t) {
-    case ValueType::kNull: return "null";
-    case ValueType::kInteger: return "integer";
-    case ValueType::kReal: return "real";
-    case ValueType::kText: return "text";
-    case ValueType::kBlob: return "blob";
+    case ValueType::kNull:
+      return "null";
+    case ValueType::kInteger:
+      return "integer";
+    case ValueType::kReal:
+      return "real";
+    case ValueType::kText:
+      return "text";
+    case ValueType::kBlob:
+      return "blob";
   }
   return "?";
 }
@@ -82,7 +87,8 @@ inline std::string describe(const Value& v) {
       out += '\'';
       break;
     }
-    default: out += v.debug_string();
+    default:
+      out += v.debug_string();
   }
   return out;
 }
@@ -214,9 +220,15 @@ class Sqlite {
   static void bind(sqlite3_stmt* stmt, int index, const Value& v) {
     static const char kEmpty[1] = {0};
     switch (v.type()) {
-      case ValueType::kNull: sqlite3_bind_null(stmt, index); break;
-      case ValueType::kInteger: sqlite3_bind_int64(stmt, index, v.as_integer()); break;
-      case ValueType::kReal: sqlite3_bind_double(stmt, index, v.as_real()); break;
+      case ValueType::kNull:
+        sqlite3_bind_null(stmt, index);
+        break;
+      case ValueType::kInteger:
+        sqlite3_bind_int64(stmt, index, v.as_integer());
+        break;
+      case ValueType::kReal:
+        sqlite3_bind_double(stmt, index, v.as_real());
+        break;
       case ValueType::kText:
         sqlite3_bind_text(stmt, index, v.as_text().empty() ? kEmpty : v.as_text().data(),
                           static_cast<int>(v.as_text().size()), SQLITE_TRANSIENT);
@@ -231,20 +243,25 @@ class Sqlite {
 
   static Value column(sqlite3_stmt* stmt, int c) {
     switch (sqlite3_column_type(stmt, c)) {
-      case SQLITE_INTEGER: return Value::integer(sqlite3_column_int64(stmt, c));
-      case SQLITE_FLOAT: return Value::real(sqlite3_column_double(stmt, c));
+      case SQLITE_INTEGER:
+        return Value::integer(sqlite3_column_int64(stmt, c));
+      case SQLITE_FLOAT:
+        return Value::real(sqlite3_column_double(stmt, c));
       case SQLITE_TEXT: {
         const unsigned char* text = sqlite3_column_text(stmt, c);
         int n = sqlite3_column_bytes(stmt, c);
-        return Value::text(std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(n)));
+        return Value::text(
+            std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(n)));
       }
       case SQLITE_BLOB: {
         const void* blob = sqlite3_column_blob(stmt, c);
         int n = sqlite3_column_bytes(stmt, c);
-        return Value::blob(blob ? std::string(static_cast<const char*>(blob), static_cast<size_t>(n))
-                                : std::string());
+        return Value::blob(blob
+                               ? std::string(static_cast<const char*>(blob), static_cast<size_t>(n))
+                               : std::string());
       }
-      default: return Value::null();
+      default:
+        return Value::null();
     }
   }
 
@@ -258,8 +275,8 @@ inline std::optional<std::string> mismatch(Sqlite& db, const std::string& sql,
                                            std::span<const Value> args, const Outcome& got) {
   Outcome want = db.eval(sql, args);
   if (same_outcome(want, got)) return std::nullopt;
-  return sql + " with " + describe(args) + ": sqlite gives " + describe(want) +
-         ", strata gives " + describe(got);
+  return sql + " with " + describe(args) + ": sqlite gives " + describe(want) + ", strata gives " +
+         describe(got);
 }
 
 // Counts failures of a table-driven differential test and stops reporting after
@@ -290,13 +307,15 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 inline std::vector<Value> interesting_integers() {
   std::vector<Value> out;
-  for (int64_t i : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{2}, int64_t{-2}, int64_t{3},
-                    int64_t{7}, int64_t{-7}, int64_t{10}, int64_t{63}, int64_t{64}, int64_t{65},
-                    int64_t{-63}, int64_t{-64}, int64_t{-65}, int64_t{255}, int64_t{0x10ffff},
-                    int64_t{0x110000}, int64_t{2147483647}, int64_t{2147483648},
-                    int64_t{4294967297}, int64_t{-2147483649}, int64_t{1} << 53,
-                    (int64_t{1} << 53) + 1, kInt64Max, kInt64Max - 1, kInt64Min, kInt64Min + 1,
-                    int64_t{1000000000}, int64_t{1000000001}}) {
+  for (int64_t i :
+       {int64_t{0},          int64_t{1},           int64_t{-1},         int64_t{2},
+        int64_t{-2},         int64_t{3},           int64_t{7},          int64_t{-7},
+        int64_t{10},         int64_t{63},          int64_t{64},         int64_t{65},
+        int64_t{-63},        int64_t{-64},         int64_t{-65},        int64_t{255},
+        int64_t{0x10ffff},   int64_t{0x110000},    int64_t{2147483647}, int64_t{2147483648},
+        int64_t{4294967297}, int64_t{-2147483649}, int64_t{1} << 53,    (int64_t{1} << 53) + 1,
+        kInt64Max,           kInt64Max - 1,        kInt64Min,           kInt64Min + 1,
+        int64_t{1000000000}, int64_t{1000000001}}) {
     out.push_back(Value::integer(i));
   }
   return out;
@@ -304,52 +323,158 @@ inline std::vector<Value> interesting_integers() {
 
 inline std::vector<Value> interesting_reals() {
   std::vector<Value> out;
-  for (double r : {0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.1, 0.2, 0.3, 1e-5,
-                   0.30000000000000004, 1.005, 2.675, 123.456, -123.456, 1e15, 1e16, 1e20, 1e-7,
-                   1.5e-7, 9.2233720368547758e18, -9.2233720368547758e18, 9.2233720368547748e18,
-                   4503599627370496.5, 4503599627370497.0, 9007199254740993.0, 1e308, -1e308,
-                   5e-324, 2.2250738585072014e-308, kInf, -kInf, 3.141592653589793, 7.0, -7.0,
-                   64.0, 100.0, 1e300, 0.99999999999999989, 12345678901234567.0}) {
+  for (double r : {0.0,
+                   -0.0,
+                   1.0,
+                   -1.0,
+                   0.5,
+                   -0.5,
+                   1.5,
+                   -1.5,
+                   2.5,
+                   -2.5,
+                   0.1,
+                   0.2,
+                   0.3,
+                   1e-5,
+                   0.30000000000000004,
+                   1.005,
+                   2.675,
+                   123.456,
+                   -123.456,
+                   1e15,
+                   1e16,
+                   1e20,
+                   1e-7,
+                   1.5e-7,
+                   9.2233720368547758e18,
+                   -9.2233720368547758e18,
+                   9.2233720368547748e18,
+                   4503599627370496.5,
+                   4503599627370497.0,
+                   9007199254740993.0,
+                   1e308,
+                   -1e308,
+                   5e-324,
+                   2.2250738585072014e-308,
+                   kInf,
+                   -kInf,
+                   3.141592653589793,
+                   7.0,
+                   -7.0,
+                   64.0,
+                   100.0,
+                   1e300,
+                   0.99999999999999989,
+                   12345678901234567.0}) {
     out.push_back(Value::real(r));
   }
   return out;
 }
 
 inline std::vector<std::string> interesting_numeric_texts() {
-  return {"12", " 12 ", "\t12\n", "1e3", "1E3", "12abc", "0x10", "", " ", "-0", "+0", "-0.0",
-          "0.0", "-", "+", ".", "1.", ".5", "-.5", "1.e5", "1e", "1e+", "1e-", ".e5", "e5",
-          "1.5abc", "1e3x", "1.e", "1.5", "-1.5", "2.5", "abc", "1 2", "12 x", "0012",
-          "000000000000000000000000000001", "9223372036854775807", "9223372036854775808",
-          "-9223372036854775808", "-9223372036854775809", "99999999999999999999",
-          "1234567890123456789", "12345678901234567890123", "9223372036854775807.0",
-          "1e400", "-1e400", "1e-400", "1e308", "1.7976931348623157e308", "4.9e-324",
-          "0.1", "0.30000000000000004", "123.456e-2", "1e18", "1e19", "-1e19",
-          std::string("12\0", 3), std::string("1\x00" "2", 3), "\v\f\r 7 \r", "+-1",
-          "0e0", "1e10000000000", "0.000000000000000000000000001e27", "7.0", "64", "-64",
-          "3", "-3", "\xc2\xa0" "1"};
+  return {"12",
+          " 12 ",
+          "\t12\n",
+          "1e3",
+          "1E3",
+          "12abc",
+          "0x10",
+          "",
+          " ",
+          "-0",
+          "+0",
+          "-0.0",
+          "0.0",
+          "-",
+          "+",
+          ".",
+          "1.",
+          ".5",
+          "-.5",
+          "1.e5",
+          "1e",
+          "1e+",
+          "1e-",
+          ".e5",
+          "e5",
+          "1.5abc",
+          "1e3x",
+          "1.e",
+          "1.5",
+          "-1.5",
+          "2.5",
+          "abc",
+          "1 2",
+          "12 x",
+          "0012",
+          "000000000000000000000000000001",
+          "9223372036854775807",
+          "9223372036854775808",
+          "-9223372036854775808",
+          "-9223372036854775809",
+          "99999999999999999999",
+          "1234567890123456789",
+          "12345678901234567890123",
+          "9223372036854775807.0",
+          "1e400",
+          "-1e400",
+          "1e-400",
+          "1e308",
+          "1.7976931348623157e308",
+          "4.9e-324",
+          "0.1",
+          "0.30000000000000004",
+          "123.456e-2",
+          "1e18",
+          "1e19",
+          "-1e19",
+          std::string("12\0", 3),
+          std::string("1\x00"
+                      "2",
+                      3),
+          "\v\f\r 7 \r",
+          "+-1",
+          "0e0",
+          "1e10000000000",
+          "0.000000000000000000000000001e27",
+          "7.0",
+          "64",
+          "-64",
+          "3",
+          "-3",
+          "\xc2\xa0"
+          "1"};
 }
 
 inline std::vector<Value> interesting_texts() {
   std::vector<Value> out;
   for (const std::string& s : interesting_numeric_texts()) out.push_back(Value::text(s));
-  for (const char* s : {"hello", "Hello World", "a'b", "%", "_", "a%b", "A_c", "[a]", "*",
-                        "\xc3\xa9t\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80\x80",
-                        "\xc3", "\xff\xfe", "abcabc", "  x  "}) {
+  for (const char* s :
+       {"hello", "Hello World", "a'b", "%", "_", "a%b", "A_c", "[a]", "*", "\xc3\xa9t\xc3\xa9",
+        "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80\x80", "\xc3", "\xff\xfe", "abcabc", "  x  "}) {
     out.push_back(Value::text(s));
   }
   return out;
 }
 
 inline std::vector<Value> interesting_blobs() {
-  return {Value::blob(""), Value::blob(std::string("\0", 1)), Value::blob("12"),
-          Value::blob("1.5"), Value::blob("abc"), Value::blob(std::string("a\0b", 3)),
-          Value::blob("\xff\x80"), Value::blob(" 7 "), Value::blob("\xc3\xa9\x80" "ab")};
+  return {Value::blob(""),
+          Value::blob(std::string("\0", 1)),
+          Value::blob("12"),
+          Value::blob("1.5"),
+          Value::blob("abc"),
+          Value::blob(std::string("a\0b", 3)),
+          Value::blob("\xff\x80"),
+          Value::blob(" 7 "),
+          Value::blob("\xc3\xa9\x80"
+                      "ab")};
 }
 
 inline std::vector<Value> interesting_values() {
   std::vector<Value> out{Value::null()};
-  for (auto* list : {&interesting_integers, &interesting_reals, &interesting_texts,
-                     &interesting_blobs}) {
+  for (auto* list :
+       {&interesting_integers, &interesting_reals, &interesting_texts, &interesting_blobs}) {
     for (Value& v : (*list)()) out.push_back(std::move(v));
   }
   return out;
@@ -357,11 +482,24 @@ inline std::vector<Value> interesting_values() {
 
 // A smaller set for functions of three arguments.
 inline std::vector<Value> small_values() {
-  return {Value::null(),        Value::integer(0),    Value::integer(1),  Value::integer(-1),
-          Value::integer(2),    Value::integer(-3),   Value::integer(kInt64Min),
-          Value::real(1.5),     Value::real(-0.0),    Value::real(2.0),   Value::text(""),
-          Value::text("abc"),   Value::text("2"),     Value::text("-1"),  Value::text("a%"),
-          Value::text("\xc3\xa9x\xc3\xa9"), Value::blob(""), Value::blob("ab"),
+  return {Value::null(),
+          Value::integer(0),
+          Value::integer(1),
+          Value::integer(-1),
+          Value::integer(2),
+          Value::integer(-3),
+          Value::integer(kInt64Min),
+          Value::real(1.5),
+          Value::real(-0.0),
+          Value::real(2.0),
+          Value::text(""),
+          Value::text("abc"),
+          Value::text("2"),
+          Value::text("-1"),
+          Value::text("a%"),
+          Value::text("\xc3\xa9x\xc3\xa9"),
+          Value::blob(""),
+          Value::blob("ab"),
           Value::blob(std::string("\0a", 2))};
 }
 
@@ -390,13 +528,14 @@ inline rc::Gen<double> gen_double() {
   return rc::gen::weightedOneOf<double>({
       {3, rc::gen::map(gen_int64(), [](int64_t i) { return static_cast<double>(i); })},
       // Short decimals: k / 10^d, the values people type and round().
-      {4, rc::gen::apply(
-              [](int64_t k, int d) { return static_cast<double>(k) / std::pow(10.0, d); },
-              rc::gen::inRange<int64_t>(-100000000, 100000000), rc::gen::inRange(0, 12))},
-      {2, rc::gen::apply([](int mantissa, int exponent) { return mantissa * std::pow(10.0, exponent); },
-                         rc::gen::inRange(-999, 1000), rc::gen::inRange(-330, 310))},
-      {2, rc::gen::element(0.0, -0.0, 0.1, 0.5, -0.5, 2.5, 1e15, 1e16, 1e-5, 1e-4, 5e-324,
-                           1e308, 1.7976931348623157e308, kInf, -kInf, 9.2233720368547758e18,
+      {4,
+       rc::gen::apply([](int64_t k, int d) { return static_cast<double>(k) / std::pow(10.0, d); },
+                      rc::gen::inRange<int64_t>(-100000000, 100000000), rc::gen::inRange(0, 12))},
+      {2, rc::gen::apply(
+              [](int mantissa, int exponent) { return mantissa * std::pow(10.0, exponent); },
+              rc::gen::inRange(-999, 1000), rc::gen::inRange(-330, 310))},
+      {2, rc::gen::element(0.0, -0.0, 0.1, 0.5, -0.5, 2.5, 1e15, 1e16, 1e-5, 1e-4, 5e-324, 1e308,
+                           1.7976931348623157e308, kInf, -kInf, 9.2233720368547758e18,
                            -9.2233720368547758e18, 4503599627370496.5)},
       // Any finite or infinite bit pattern.
       {3, rc::gen::map(rc::gen::arbitrary<uint64_t>(),
@@ -430,25 +569,24 @@ inline rc::Gen<std::string> gen_numeric_text() {
   auto exponent = rc::gen::apply(
       [](char e, std::string s, std::string d) { return std::string(1, e) + s + d; },
       rc::gen::element('e', 'E'), rc::gen::element<std::string>("", "-", "+"), gen_digits(4));
-  auto junk = rc::gen::element<std::string>("", "", "", "abc", "x", std::string(1, '\0'), " 1",
-                                            ".", "e", "0x1", "\xc3\xa9");
+  auto junk = rc::gen::element<std::string>("", "", "", "abc", "x", std::string(1, '\0'), " 1", ".",
+                                            "e", "0x1", "\xc3\xa9");
   auto built = rc::gen::apply(
       [](std::string lead, std::string s, std::string whole, std::string frac, std::string exp,
-         std::string trail, std::string tail) {
-        return lead + s + whole + frac + exp + trail + tail;
-      },
-      spaces, sign,
-      rc::gen::weightedOneOf<std::string>({{4, gen_digits(4)}, {1, gen_digits(25)}}),
+         std::string trail,
+         std::string tail) { return lead + s + whole + frac + exp + trail + tail; },
+      spaces, sign, rc::gen::weightedOneOf<std::string>({{4, gen_digits(4)}, {1, gen_digits(25)}}),
       optional(fraction), optional(exponent), spaces, junk);
   return rc::gen::weightedOneOf<std::string>({
       {6, built},
       {2, rc::gen::elementOf(interesting_numeric_texts())},
       {1, rc::gen::map(gen_int64(), [](int64_t i) { return std::to_string(i); })},
-      {1, rc::gen::map(gen_double(), [](double d) {
-         char buf[64];
-         std::snprintf(buf, sizeof buf, "%.17g", d);
-         return std::string(buf);
-       })},
+      {1, rc::gen::map(gen_double(),
+                       [](double d) {
+                         char buf[64];
+                         std::snprintf(buf, sizeof buf, "%.17g", d);
+                         return std::string(buf);
+                       })},
   });
 }
 
@@ -464,13 +602,12 @@ inline rc::Gen<std::string> gen_utf8_text() {
       {1, rc::gen::element<std::string>("\x80", "\xc3", "\xff", "\xed\xa0\x80", "\xef\xbf\xbe",
                                         "\xc0\x80", std::string(1, '\0'))},
   });
-  return rc::gen::map(
-      gen_sized<std::vector<std::string>>(9, piece),
-      [](const std::vector<std::string>& pieces) {
-        std::string out;
-        for (const std::string& p : pieces) out += p;
-        return out;
-      });
+  return rc::gen::map(gen_sized<std::vector<std::string>>(9, piece),
+                      [](const std::vector<std::string>& pieces) {
+                        std::string out;
+                        for (const std::string& p : pieces) out += p;
+                        return out;
+                      });
 }
 
 inline rc::Gen<std::string> gen_text() {

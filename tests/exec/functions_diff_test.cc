@@ -15,9 +15,9 @@ namespace strata::exec {
 namespace {
 
 using exec_test::FailureBudget;
-using exec_test::FunctionArity;
 using exec_test::function_arities;
 using exec_test::function_sql;
+using exec_test::FunctionArity;
 using exec_test::interesting_values;
 using exec_test::mismatch;
 using exec_test::outcome_of;
@@ -46,7 +46,8 @@ TEST(FunctionsDiff, EveryFunctionMatchesSqliteOnHandPickedArguments) {
   for (const FunctionArity& f : function_arities()) {
     if (f.arity == 0) {
       std::vector<Value> none;
-      budget.check(mismatch(db, function_sql(f.name, 0), none, outcome_of(call_function(f.name, none))));
+      budget.check(
+          mismatch(db, function_sql(f.name, 0), none, outcome_of(call_function(f.name, none))));
       continue;
     }
     const std::vector<Value>& values = f.arity <= 2 ? all : small;
@@ -62,8 +63,18 @@ TEST(FunctionsDiff, EveryFunctionMatchesSqliteOnHandPickedArguments) {
 // repeated substrings: where character and byte positions differ.
 std::vector<Value> multibyte_values() {
   std::vector<Value> out;
-  for (const char* s : {"", "a", "ab", "ba", "aba", "\xc3\xa9", "\xc3\xa9\x80" "ab", "x\xc3\xa9" "ab\xc3\xa9",
-                        "\x80" "ab", "\xe2\x82\xac" "ab", "\xc3", "\xc3\xa9\xc3\xa9", "\xf0\x9f\x98\x80" "b"}) {
+  for (const char* s : {"", "a", "ab", "ba", "aba", "\xc3\xa9",
+                        "\xc3\xa9\x80"
+                        "ab",
+                        "x\xc3\xa9"
+                        "ab\xc3\xa9",
+                        "\x80"
+                        "ab",
+                        "\xe2\x82\xac"
+                        "ab",
+                        "\xc3", "\xc3\xa9\xc3\xa9",
+                        "\xf0\x9f\x98\x80"
+                        "b"}) {
     out.push_back(Value::text(s));
     out.push_back(Value::blob(s));
   }
@@ -77,7 +88,8 @@ TEST(FunctionsDiff, TextFunctionsMatchSqliteWhereCharactersAndBytesDiffer) {
   std::vector<Value> values = multibyte_values();
   for (const char* name : {"instr", "trim", "ltrim", "rtrim"}) {
     for_each_tuple(values, 2, [&](const std::vector<Value>& args) {
-      return budget.check(mismatch(db, function_sql(name, 2), args, outcome_of(call_function(name, args))));
+      return budget.check(
+          mismatch(db, function_sql(name, 2), args, outcome_of(call_function(name, args))));
     });
   }
   for_each_tuple(values, 3, [&](const std::vector<Value>& args) {
@@ -88,12 +100,14 @@ TEST(FunctionsDiff, TextFunctionsMatchSqliteWhereCharactersAndBytesDiffer) {
     for (int64_t start = -6; start <= 6; ++start) {
       for (int64_t count = -6; count <= 6; ++count) {
         std::vector<Value> args{v, Value::integer(start), Value::integer(count)};
-        budget.check(mismatch(db, function_sql("substr", 3), args, outcome_of(call_function("substr", args))));
+        budget.check(mismatch(db, function_sql("substr", 3), args,
+                              outcome_of(call_function("substr", args))));
       }
     }
     for (const char* name : {"length", "unicode", "hex", "quote", "upper", "typeof"}) {
       std::vector<Value> args{v};
-      budget.check(mismatch(db, function_sql(name, 1), args, outcome_of(call_function(name, args))));
+      budget.check(
+          mismatch(db, function_sql(name, 1), args, outcome_of(call_function(name, args))));
     }
   }
 }
@@ -147,8 +161,8 @@ TEST(FunctionsDiff, VariadicFunctionsMatchSqliteForManyArguments) {
   for (const char* name : {"char", "coalesce", "min", "max"}) {
     for (int arity = 3; arity <= 4; ++arity) {
       std::string sql = function_sql(name, arity);
-      std::vector<Value> pool = arity == 4 ? std::vector<Value>(values.begin(), values.begin() + 10)
-                                           : values;
+      std::vector<Value> pool =
+          arity == 4 ? std::vector<Value>(values.begin(), values.begin() + 10) : values;
       for_each_tuple(pool, arity, [&](const std::vector<Value>& args) {
         return budget.check(mismatch(db, sql, args, outcome_of(call_function(name, args))));
       });
@@ -162,10 +176,12 @@ TEST(FunctionsDiff, LengthLimitsMatchSqlite) {
   EXPECT_EQ(mismatch(db, "SELECT zeroblob(?1)", huge, outcome_of(call_function("zeroblob", huge))),
             std::nullopt);
   std::vector<Value> pattern{Value::text(std::string(50001, 'a')), Value::text("a")};
-  EXPECT_EQ(mismatch(db, "SELECT like(?1, ?2)", pattern, outcome_of(call_function("like", pattern))),
-            std::nullopt);
-  EXPECT_EQ(mismatch(db, "SELECT glob(?1, ?2)", pattern, outcome_of(call_function("glob", pattern))),
-            std::nullopt);
+  EXPECT_EQ(
+      mismatch(db, "SELECT like(?1, ?2)", pattern, outcome_of(call_function("like", pattern))),
+      std::nullopt);
+  EXPECT_EQ(
+      mismatch(db, "SELECT glob(?1, ?2)", pattern, outcome_of(call_function("glob", pattern))),
+      std::nullopt);
   std::vector<Value> fits{Value::text(std::string(50000, '%')), Value::text("a")};
   EXPECT_EQ(mismatch(db, "SELECT like(?1, ?2)", fits, outcome_of(call_function("like", fits))),
             std::nullopt);

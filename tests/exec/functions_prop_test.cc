@@ -20,8 +20,8 @@
 namespace strata::exec {
 namespace {
 
-using exec_test::FunctionArity;
 using exec_test::function_sql;
+using exec_test::FunctionArity;
 using exec_test::gen_small_int_value;
 using exec_test::gen_value;
 using exec_test::mismatch;
@@ -75,8 +75,9 @@ STRATA_RC_PROP(FunctionsProp, TextFunctionsMatchSqliteOnUtf8Text, ()) {
       [](std::string s, bool as_blob) { return as_blob ? Value::blob(s) : Value::text(s); },
       exec_test::gen_utf8_text(),
       rc::gen::weightedOneOf<bool>({{3, rc::gen::just(false)}, {1, rc::gen::just(true)}}));
-  std::string name = *rc::gen::element<std::string>("instr", "replace", "trim", "ltrim", "rtrim",
-                                                    "substr", "length", "unicode", "upper", "quote");
+  std::string name =
+      *rc::gen::element<std::string>("instr", "replace", "trim", "ltrim", "rtrim", "substr",
+                                     "length", "unicode", "upper", "quote");
   std::vector<Value> args;
   // A piece of the haystack as needle/pattern/trim set, so that it is found.
   auto piece_of = [](const Value& haystack) {

@@ -20,10 +20,42 @@ using exec_test::Sqlite;
 
 std::vector<Value> like_texts() {
   std::vector<Value> out;
-  for (const char* s : {"", "a", "A", "abc", "ABC", "aBc", "abcabc", "a%c", "a_c", "a\\c", "%",
-                        "_", "[", "]", "a]b", "a-b", "^", "*", "?", "\xc3\xa9", "\xc3\x89",
-                        "\xc3\xa9t\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80x", "\x80", "\xc3",
-                        "\xc3" "a", "\xff", "hello world", "x'y", "abcd", "acbd", "b", "z", "-"}) {
+  for (const char* s : {"",
+                        "a",
+                        "A",
+                        "abc",
+                        "ABC",
+                        "aBc",
+                        "abcabc",
+                        "a%c",
+                        "a_c",
+                        "a\\c",
+                        "%",
+                        "_",
+                        "[",
+                        "]",
+                        "a]b",
+                        "a-b",
+                        "^",
+                        "*",
+                        "?",
+                        "\xc3\xa9",
+                        "\xc3\x89",
+                        "\xc3\xa9t\xc3\xa9",
+                        "\xe2\x82\xac",
+                        "\xf0\x9f\x98\x80x",
+                        "\x80",
+                        "\xc3",
+                        "\xc3"
+                        "a",
+                        "\xff",
+                        "hello world",
+                        "x'y",
+                        "abcd",
+                        "acbd",
+                        "b",
+                        "z",
+                        "-"}) {
     out.push_back(Value::text(s));
   }
   out.push_back(Value::text(std::string("a\0c", 3)));
@@ -36,13 +68,64 @@ std::vector<Value> like_texts() {
 
 std::vector<Value> like_patterns() {
   std::vector<Value> out;
-  for (const char* s :
-       {"", "%", "%%", "_", "__", "a", "A", "a%", "%c", "%b%", "a_c", "a%c", "_b_", "%_", "_%",
-        "%a%b%c%", "%abc", "abc%", "a\\%c", "a\\_c", "\\%", "a%%%c", "\xc3\xa9%", "%\xc3\x89",
-        "_t_", "\xe2\x82\xac", "%\xf0\x9f\x98\x80%", "%\x80", "\xc3%", "*", "?", "a*", "*c", "a?c",
-        "[abc]", "[a-c]*", "[^a]*", "[]]*", "a[]]b", "[a-]*", "[-a]", "[^]]", "*[bc]", "*[b-c]*",
-        "[", "a[", "[z-a]", "*[", "[\xc3\xa9]*", "**", "*?", "?*", "a*c*", "x'y", "1%", "1.5",
-        "12_", "%3"}) {
+  for (const char* s : {"",
+                        "%",
+                        "%%",
+                        "_",
+                        "__",
+                        "a",
+                        "A",
+                        "a%",
+                        "%c",
+                        "%b%",
+                        "a_c",
+                        "a%c",
+                        "_b_",
+                        "%_",
+                        "_%",
+                        "%a%b%c%",
+                        "%abc",
+                        "abc%",
+                        "a\\%c",
+                        "a\\_c",
+                        "\\%",
+                        "a%%%c",
+                        "\xc3\xa9%",
+                        "%\xc3\x89",
+                        "_t_",
+                        "\xe2\x82\xac",
+                        "%\xf0\x9f\x98\x80%",
+                        "%\x80",
+                        "\xc3%",
+                        "*",
+                        "?",
+                        "a*",
+                        "*c",
+                        "a?c",
+                        "[abc]",
+                        "[a-c]*",
+                        "[^a]*",
+                        "[]]*",
+                        "a[]]b",
+                        "[a-]*",
+                        "[-a]",
+                        "[^]]",
+                        "*[bc]",
+                        "*[b-c]*",
+                        "[",
+                        "a[",
+                        "[z-a]",
+                        "*[",
+                        "[\xc3\xa9]*",
+                        "**",
+                        "*?",
+                        "?*",
+                        "a*c*",
+                        "x'y",
+                        "1%",
+                        "1.5",
+                        "12_",
+                        "%3"}) {
     out.push_back(Value::text(s));
   }
   out.push_back(Value::text(std::string("a\0%", 3)));
@@ -53,9 +136,18 @@ std::vector<Value> like_patterns() {
 }
 
 std::vector<Value> like_escapes() {
-  return {Value::text("\\"), Value::text("%"), Value::text("_"), Value::text("a"),
-          Value::text("\xc3\xa9"), Value::text("ab"), Value::text(""), Value::null(),
-          Value::integer(1), Value::integer(12), Value::blob("\\"), Value::text("\x80"),
+  return {Value::text("\\"),
+          Value::text("%"),
+          Value::text("_"),
+          Value::text("a"),
+          Value::text("\xc3\xa9"),
+          Value::text("ab"),
+          Value::text(""),
+          Value::null(),
+          Value::integer(1),
+          Value::integer(12),
+          Value::blob("\\"),
+          Value::text("\x80"),
           Value::text(std::string("\0", 1))};
 }
 
@@ -65,7 +157,8 @@ TEST(LikeDiff, LikeOperatorMatchesSqlite) {
   for (const Value& text : like_texts()) {
     for (const Value& pattern : like_patterns()) {
       std::vector<Value> args{text, pattern};
-      if (!budget.check(mismatch(db, "SELECT ?1 LIKE ?2", args, outcome_of(like(text, pattern, nullptr))))) {
+      if (!budget.check(
+              mismatch(db, "SELECT ?1 LIKE ?2", args, outcome_of(like(text, pattern, nullptr))))) {
         return;
       }
       Result<Value> liked = like(text, pattern, nullptr);
@@ -100,7 +193,8 @@ TEST(LikeDiff, GlobOperatorMatchesSqlite) {
       if (!budget.check(mismatch(db, "SELECT ?1 GLOB ?2", args, outcome_of(glob(text, pattern))))) {
         return;
       }
-      budget.check(mismatch(db, "SELECT ?1 GLOB ?2", args, outcome_of(glob_checked(text, pattern))));
+      budget.check(
+          mismatch(db, "SELECT ?1 GLOB ?2", args, outcome_of(glob_checked(text, pattern))));
     }
   }
 }

@@ -32,8 +32,9 @@ Sqlite& oracle() {
 
 // A pattern made of pieces of the text (so it can match), wildcards and sets.
 rc::Gen<std::string> gen_pattern(const std::string& text) {
-  std::vector<std::string> pieces = {"%", "_", "*", "?", "[", "]", "^", "-", "\\", "[a-z]", "[^a]",
-                                     "[]]", "a", "A", "\xc3\xa9", "\xc3\x89"};
+  std::vector<std::string> pieces = {"%", "_", "*",        "?",       "[",    "]",
+                                     "^", "-", "\\",       "[a-z]",   "[^a]", "[]]",
+                                     "a", "A", "\xc3\xa9", "\xc3\x89"};
   for (size_t i = 0; i < text.size(); ++i) pieces.push_back(text.substr(i, 1 + i % 3));
   return rc::gen::map(exec_test::gen_sized<std::vector<std::string>>(8, rc::gen::elementOf(pieces)),
                       [](const std::vector<std::string>& parts) {

@@ -92,17 +92,18 @@ TEST(RealFormatDiff, TextFormQuoteAndRoundMatchSqliteOnRandomReals) {
     double d = random_double(rng);
     Value v = Value::real(d);
     std::string shown = db.column_text("SELECT ?1", v);
-    if (shown != to_text(v) &&
-        !budget.check("text of " + exec_test::describe(v) + ": sqlite '" + shown +
-                      "', strata '" + to_text(v) + "'")) {
+    if (shown != to_text(v) && !budget.check("text of " + exec_test::describe(v) + ": sqlite '" +
+                                             shown + "', strata '" + to_text(v) + "'")) {
       return;
     }
     std::vector<Value> one{v};
-    if (!budget.check(mismatch(db, "SELECT quote(?1)", one, outcome_of(call_function("quote", one))))) {
+    if (!budget.check(
+            mismatch(db, "SELECT quote(?1)", one, outcome_of(call_function("quote", one))))) {
       return;
     }
     std::vector<Value> two{v, Value::integer(static_cast<int64_t>(rng() % 18))};
-    if (!budget.check(mismatch(db, "SELECT round(?1, ?2)", two, outcome_of(call_function("round", two))))) {
+    if (!budget.check(
+            mismatch(db, "SELECT round(?1, ?2)", two, outcome_of(call_function("round", two))))) {
       return;
     }
   }
@@ -116,12 +117,12 @@ TEST(RealFormatDiff, TextToNumberMatchesSqliteOnRandomNumericText) {
   FailureBudget budget;
   for (int i = 0; i < kIterations; ++i) {
     std::vector<Value> args{Value::text(random_numeric_text(rng))};
-    if (!budget.check(mismatch(db, "SELECT CAST(?1 AS REAL)", args,
-                               outcome_of(cast(args[0], "REAL")))) ||
+    if (!budget.check(
+            mismatch(db, "SELECT CAST(?1 AS REAL)", args, outcome_of(cast(args[0], "REAL")))) ||
         !budget.check(mismatch(db, "SELECT CAST(?1 AS NUMERIC)", args,
                                outcome_of(cast(args[0], "NUMERIC")))) ||
-        !budget.check(mismatch(db, "SELECT ?1 + 0", args,
-                               outcome_of(add(args[0], Value::integer(0)))))) {
+        !budget.check(
+            mismatch(db, "SELECT ?1 + 0", args, outcome_of(add(args[0], Value::integer(0)))))) {
       return;
     }
   }

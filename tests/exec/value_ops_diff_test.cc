@@ -25,11 +25,10 @@ struct BinaryOp {
 };
 
 const BinaryOp kBinaryOps[] = {
-    {"SELECT ?1 + ?2", add},          {"SELECT ?1 - ?2", subtract},
-    {"SELECT ?1 * ?2", multiply},     {"SELECT ?1 / ?2", divide},
-    {"SELECT ?1 % ?2", remainder},    {"SELECT ?1 & ?2", bit_and},
-    {"SELECT ?1 | ?2", bit_or},       {"SELECT ?1 << ?2", shift_left},
-    {"SELECT ?1 >> ?2", shift_right}, {"SELECT ?1 || ?2", concat},
+    {"SELECT ?1 + ?2", add},     {"SELECT ?1 - ?2", subtract},    {"SELECT ?1 * ?2", multiply},
+    {"SELECT ?1 / ?2", divide},  {"SELECT ?1 % ?2", remainder},   {"SELECT ?1 & ?2", bit_and},
+    {"SELECT ?1 | ?2", bit_or},  {"SELECT ?1 << ?2", shift_left}, {"SELECT ?1 >> ?2", shift_right},
+    {"SELECT ?1 || ?2", concat},
 };
 
 Value truth_as_value(const Value& v) {
@@ -76,7 +75,7 @@ TEST(ValueOpsDiff, TruthMatchesSqliteInEveryBooleanContext) {
     Value negated = t.is_null() ? t : Value::integer(1 - t.as_integer());
     budget.check(mismatch(db, "SELECT NOT ?1", args, outcome_of(negated)));
     Value where = (t.type() == ValueType::kInteger && t.as_integer() == 1) ? Value::integer(1)
-                                                                            : Value::null();
+                                                                           : Value::null();
     budget.check(mismatch(db, "SELECT 1 WHERE ?1", args, outcome_of(where)));
   }
 }
@@ -87,7 +86,8 @@ TEST(ValueOpsDiff, TextFormMatchesCastAndColumnText) {
   for (const Value& v : interesting_values()) {
     if (v.is_null()) continue;
     std::vector<Value> args{v};
-    budget.check(mismatch(db, "SELECT CAST(?1 AS TEXT)", args, outcome_of(Value::text(to_text(v)))));
+    budget.check(
+        mismatch(db, "SELECT CAST(?1 AS TEXT)", args, outcome_of(Value::text(to_text(v)))));
     std::string shown = db.column_text("SELECT ?1", v);
     if (shown != to_text(v)) {
       budget.check("sqlite3_column_text of " + exec_test::describe(v) + " is '" + shown +
@@ -97,10 +97,12 @@ TEST(ValueOpsDiff, TextFormMatchesCastAndColumnText) {
 }
 
 const char* const kCastTypes[] = {
-    "INTEGER", "INT",      "int",        "BIGINT",   "REAL",           "FLOAT",
-    "DOUBLE",  "NUMERIC",  "DECIMAL(10,2)", "TEXT",  "VARCHAR(5)",     "CLOB",
-    "BLOB",    "",         "BOOLEAN",    "DATE",     "STRING",         "CHARINT",
-    "BLOBREAL", "REALBLOB", "FLOATING POINT", "TEXTBLOB", "NONE",      "DOUBLE PRECISION",
+    "INTEGER",        "INT",      "int",        "BIGINT",
+    "REAL",           "FLOAT",    "DOUBLE",     "NUMERIC",
+    "DECIMAL(10,2)",  "TEXT",     "VARCHAR(5)", "CLOB",
+    "BLOB",           "",         "BOOLEAN",    "DATE",
+    "STRING",         "CHARINT",  "BLOBREAL",   "REALBLOB",
+    "FLOATING POINT", "TEXTBLOB", "NONE",       "DOUBLE PRECISION",
 };
 
 TEST(ValueOpsDiff, CastMatchesSqliteForEveryTypeName) {
