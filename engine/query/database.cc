@@ -202,7 +202,8 @@ Status Database::reload_catalog() {
     STRATA_ASSIGN(std::unique_ptr<ReadTx> r, store_->begin_read());
     STRATA_ASSIGN(catalog_, Catalog::load(r.get()));
   }
-  schema_changed_ = false;
+  // schema_changed_ stays: it says whether the open transaction changed the schema, which a
+  // reload inside it (after undoing one statement) does not change.
   return Status::ok();
 }
 

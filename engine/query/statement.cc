@@ -425,6 +425,7 @@ Status Statement::start() {
     db_->tx_->rollback();
     db_->tx_.reset();
     if (db_->schema_changed_) STRATA_TRY(db_->reload_catalog());
+    db_->schema_changed_ = false;
     return Status::ok();
   }
 
@@ -444,6 +445,7 @@ Status Statement::start() {
         db_->explicit_tx_ = false;
         db_->tx_->rollback();
         db_->tx_.reset();
+        db_->schema_changed_ = false;
         STRATA_TRY(db_->reload_catalog());
         return s.with_context("statement failed and could not be undone; transaction rolled back");
       }

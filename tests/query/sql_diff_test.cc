@@ -455,6 +455,28 @@ TEST(SqlDiffCorpus, TransactionsCommitAndRollBack) {
                      "COMMIT",
                      "SELECT x FROM t2 ORDER BY x",
                      dump("t"),
+                     // Regression: a statement that fails after a schema change in the same
+                     // transaction must not make ROLLBACK forget to undo the schema change.
+                     "CREATE TABLE sc(a TEXT, b)",
+                     "INSERT INTO sc VALUES ('4', 1), ('x', 2)",
+                     "BEGIN",
+                     "CREATE INDEX sc_a ON sc(a)",
+                     "INSERT INTO nosuch VALUES (1)",
+                     "ROLLBACK",
+                     "SELECT rowid FROM sc WHERE a < 7",
+                     "UPDATE sc SET b = b + 10 WHERE a = '4'",
+                     dump("sc"),
+                     "BEGIN",
+                     "CREATE TABLE sc2(x)",
+                     "INSERT INTO sc VALUES (1, 2, 3)",
+                     "ROLLBACK",
+                     "SELECT * FROM sc2",
+                     "CREATE TABLE sc2(y)",
+                     "BEGIN",
+                     "DROP TABLE sc",
+                     "INSERT INTO sc2 VALUES (1, 2)",
+                     "ROLLBACK",
+                     dump("sc"),
                  });
 }
 
