@@ -47,6 +47,22 @@ Value lowest_form(const Value& v) {
   return v;
 }
 
+// Of the encodings of values equal to v, the one that sorts last (the REAL of an integer).
+Value highest_form(const Value& v) {
+  if (v.type() == ValueType::kInteger) {
+    double d = static_cast<double>(v.as_integer());
+    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+        static_cast<int64_t>(d) == v.as_integer()) {
+      return Value::real(d);
+    }
+  }
+  if (v.type() == ValueType::kReal) {
+    Value low = lowest_form(v);
+    if (low.type() == ValueType::kInteger) return Value::real(static_cast<double>(low.as_integer()));
+  }
+  return v;
+}
+
 sql::BinaryOp flip(sql::BinaryOp op) {
   switch (op) {
     case sql::BinaryOp::kLt: return sql::BinaryOp::kGt;
@@ -444,6 +460,16 @@ Status RowSource::start() {
     std::string seek;
     for (const Value& v : eq_values_) codec::encode_key(lowest_form(v), &seek);
     if (lower_) codec::encode_key(lowest_form(*lower_), &seek);
+    // A column without affinity may hold 3 and 3.0, which encode apart (INTEGER first): the
+    // entries equal to the eq values then form several runs, each sorted by the range column.
+    eq_last_.clear();
+    eq_one_run_ = true;
+    for (size_t i = 0; i < eq_values_.size(); ++i) {
+      Value high = highest_form(eq_values_[i]);
+      bool no_affinity = a.table->columns[a.index->columns[i]].affinity == exec::Affinity::kNone;
+      if (no_affinity && lowest_form(eq_values_[i]).type() != high.type()) eq_one_run_ = false;
+      codec::encode_key(high, &eq_last_);
+    }
     if (!seek.empty()) range.lower = seek;
     scan_ = std::make_unique<RangeScan>(tx_->cursor(), index_prefix(a.index->prefix), range, dir);
   }
@@ -499,18 +525,22 @@ Status RowSource::settle() {
       return load_row(suffix, bytes);
     }
     // Index entry: the indexed values, then the rowid.
-    std::string_view entry = scan_->key();
+    const std::string_view key = scan_->key();
+    std::string_view entry = key;
     std::vector<Value> values;
+    size_t eq_bytes = 0;  // the bytes of the eq columns' values
     for (size_t i = 0; i < a.index->columns.size(); ++i) {
       STRATA_ASSIGN(Value v, codec::decode_key(&entry));
       values.push_back(std::move(v));
+      if (i + 1 == eq_values_.size()) eq_bytes = key.size() - entry.size();
     }
     STRATA_ASSIGN(int64_t rowid, codec::decode_rowid(&entry));
     bool stop = false, skip = false;
+    // Past the highest encoding of the eq values, nothing more can match; before it, an
+    // entry matches only if every eq column compares equal.
+    if (!eq_values_.empty() && key.substr(0, eq_bytes) > std::string_view(eq_last_)) stop = true;
     for (size_t i = 0; i < eq_values_.size(); ++i) {
-      int c = Value::compare(values[i], eq_values_[i]);
-      if (c > 0) stop = true;
-      if (c < 0) skip = true;
+      if (Value::compare(values[i], eq_values_[i]) != 0) skip = true;
     }
     if (!stop && !skip && (lower_ || upper_)) {
       const Value& r = values[eq_values_.size()];
@@ -523,7 +553,8 @@ Status RowSource::settle() {
         }
         if (upper_) {
           int c = Value::compare(r, *upper_);
-          if (c > 0 || (c == 0 && !a.upper->inclusive)) stop = true;
+          // Past the bound ends this run of eq values; another run may follow.
+          if (c > 0 || (c == 0 && !a.upper->inclusive)) (eq_one_run_ ? stop : skip) = true;
         }
       }
     }

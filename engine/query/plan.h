@@ -102,6 +102,8 @@ class RowSource {
   OpStats* stats_;
   std::unique_ptr<RangeScan> scan_;
   std::vector<Value> eq_values_;
+  std::string eq_last_;     // index paths: the eq values in their highest encodings
+  bool eq_one_run_ = true;  // each eq value has one encoding (no 3 vs 3.0)
   std::optional<Value> lower_, upper_;
   bool empty_ = false;
   bool valid_ = false;

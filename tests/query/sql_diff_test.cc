@@ -237,6 +237,47 @@ TEST(SqlDiffCorpus, IndexedAndPlainColumnsAnswerWhereAlike) {
   run_corpus(&d, all);
 }
 
+// Regression: in a column without affinity 3 and 3.0 are equal but stored (and indexed)
+// apart, so the entries equal to an equality prefix form several runs; a range on the next
+// index column, or a second equality, must look at every run.
+TEST(SqlDiffCorpus, IndexPrefixEqualToIntegerAndRealValues) {
+  SqlDiff d;
+  std::vector<std::string> queries = {
+      "SELECT z FROM e WHERE x = 3 AND y < 5 ORDER BY z",
+      "SELECT z FROM e WHERE x = 3 AND y > 1 ORDER BY z",
+      "SELECT z FROM e WHERE x = 3.0 AND y BETWEEN 1 AND 2 ORDER BY z",
+      "SELECT z FROM e WHERE x = '3' AND y <= 1 ORDER BY z",
+      "SELECT z FROM e WHERE x = 3 AND y = 1 ORDER BY z",
+      "SELECT z FROM e WHERE x = 3 AND y = 1.0 ORDER BY z",
+      "SELECT z FROM e WHERE x = 3 AND y = 1 AND w < 9 ORDER BY z",
+      "SELECT z FROM e WHERE x = 3 AND y = 2 AND w > 0 ORDER BY z",
+      "SELECT z FROM e WHERE x = 3 ORDER BY y, z",
+      "SELECT z FROM e WHERE x = 3.0 ORDER BY y DESC, z",
+      "SELECT x, y, w FROM e WHERE x >= 3 AND x <= 3 ORDER BY x, y, w",
+      "SELECT z FROM e WHERE y = 1 AND x > 2 ORDER BY z",
+      "SELECT z FROM e WHERE y = 1 AND x < 4 ORDER BY z",
+      "SELECT x, y FROM e WHERE y = 1 ORDER BY x, y",
+  };
+  std::vector<std::string> all = {
+      "CREATE TABLE e(x, y, w, z TEXT)",
+      "INSERT INTO e VALUES (3, 1, 1, 'a'), (3.0, 2, 2, 'b'), (3, 10, 3, 'c'), (3.0, 0, 4, 'd'), "
+      "(3, 5, 5, 'e'), (4, 1, 6, 'f'), ('3', 1, 7, 'g'), (3.0, 1.0, 8, 'h'), (3, 1.0, 9, 'i'), "
+      "(3.0, 1, 10, 'j'), (-0.0, 0, 11, 'k'), (0, -0.0, 12, 'l')",
+  };
+  all.insert(all.end(), queries.begin(), queries.end());
+  all.push_back("CREATE INDEX e_xy ON e(x, y)");
+  all.insert(all.end(), queries.begin(), queries.end());
+  all.push_back("CREATE INDEX e_xyw ON e(x, y, w)");
+  all.push_back("CREATE INDEX e_yx ON e(y, x)");
+  all.insert(all.end(), queries.begin(), queries.end());
+  all.push_back("SELECT z FROM e WHERE x = 0 AND y = 0 ORDER BY z");
+  all.push_back("SELECT z FROM e WHERE x = -0.0 AND y >= -0.0 ORDER BY z");
+  all.push_back("DELETE FROM e WHERE x = 3 AND y < 2");
+  all.push_back("UPDATE e SET w = w + 100 WHERE x = 3.0 AND y > 2");
+  all.push_back(dump("e"));
+  run_corpus(&d, all);
+}
+
 TEST(SqlDiffCorpus, ConstraintViolationsFailOnBothAndChangeNothing) {
   SqlDiff d;
   run_corpus(
