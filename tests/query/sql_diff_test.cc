@@ -6,16 +6,25 @@
 // otherwise). Two sources of statements:
 //   - a hand-written corpus, one scenario per test: mixed declared types and affinities,
 //     constraint violations and conflict clauses, transactions, every supported expression
-//     form, WHERE on indexed and plain columns, ORDER BY / LIMIT / DISTINCT.
+//     form, WHERE on indexed and plain columns, ORDER BY / LIMIT / DISTINCT;
+//   - random workloads: a random schema and a few hundred random statements per seed,
+//     ending with a full dump of every table and check_store().
+// A random failure prints its seed and the command that replays it (STRATA_SEED=<seed>);
+// STRATA_DIFF_WORKLOADS=<n> runs more workloads, STRATA_DIFF_TRACE=1 prints each statement.
 #include "tests/support/sql_diff.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "engine/check.h"
+#include "tests/support/replay.h"
 
 namespace strata::test {
 namespace {
@@ -896,6 +905,591 @@ TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
     EXPECT_FALSE(strata.ok) << sql;
     EXPECT_TRUE(strata.unsupported) << sql << ": " << strata.error;
     EXPECT_NE(strata.error.find(':'), std::string::npos) << sql << ": " << strata.error;
+  }
+}
+
+// ------------------------------------------------------------------ random workloads
+
+// A seeded generator of schemas and statements within what Strata supports, avoiding the
+// few things whose SQLite result depends on its query plan (the order an UPDATE visits rows
+// when it changes a UNIQUE column by an expression; which row an OR IGNORE/REPLACE UPDATE of
+// many rows keeps; runtime errors in WHERE).
+class WorkloadGenerator {
+ public:
+  struct Column {
+    std::string name;
+    std::string type;
+    bool integer_primary_key = false;
+    bool unique = false;  // part of a UNIQUE or PRIMARY KEY constraint
+  };
+  struct Table {
+    std::string name;
+    std::vector<Column> columns;
+    // Column lists of the indexes made so far (some may have failed or been dropped): WHERE
+    // clauses aim at them so that index lookups and ranges are exercised.
+    std::vector<std::vector<size_t>> indexes;
+  };
+
+  explicit WorkloadGenerator(uint64_t seed) : rng_(seed) {}
+
+  std::vector<std::string> schema() {
+    std::vector<std::string> out;
+    int tables = uniform(1, 3);
+    for (int t = 0; t < tables; ++t) {
+      Table table;
+      table.name = "t" + std::to_string(t);
+      int columns = uniform(2, 5);
+      bool ipk = chance(0.5);
+      std::vector<std::string> defs;
+      for (int c = 0; c < columns; ++c) {
+        Column col;
+        col.name = std::string(1, static_cast<char>('a' + c));
+        static const char* kTypes[] = {"INTEGER", "TEXT",        "REAL",   "NUMERIC", "BLOB",
+                                       "",        "VARCHAR(10)", "DOUBLE", "INT",     "BOOLEAN"};
+        col.type = pick(kTypes);
+        std::string def = col.name + (col.type.empty() ? "" : " " + col.type);
+        if (c == 0 && ipk) {
+          col.type = "INTEGER";
+          col.integer_primary_key = true;
+          col.unique = true;
+          def = col.name + " INTEGER PRIMARY KEY";
+          table.indexes.push_back({0});
+        } else if (chance(0.15)) {
+          col.unique = true;
+          def += " UNIQUE";
+          table.indexes.push_back({static_cast<size_t>(c)});
+        }
+        if (!col.integer_primary_key && chance(0.15)) def += " NOT NULL";
+        if (!col.integer_primary_key && chance(0.15)) def += " DEFAULT " + literal();
+        if (!col.integer_primary_key && chance(0.1)) {
+          def += " CHECK (" + col.name + " IS NULL OR " + col.name + " <> " + literal() + ")";
+        }
+        defs.push_back(def);
+        table.columns.push_back(col);
+      }
+      if (columns >= 3 && chance(0.2)) {
+        int a = uniform(1, columns - 1), b = uniform(1, columns - 1);
+        if (a != b) {
+          defs.push_back("UNIQUE (" + table.columns[a].name + ", " + table.columns[b].name + ")");
+          table.columns[a].unique = table.columns[b].unique = true;
+          table.indexes.push_back({static_cast<size_t>(a), static_cast<size_t>(b)});
+        }
+      }
+      std::string create = "CREATE TABLE " + table.name + "(";
+      for (size_t i = 0; i < defs.size(); ++i) create += (i ? ", " : "") + defs[i];
+      out.push_back(create + ")");
+      tables_.push_back(table);
+      int indexes = uniform(0, 2);
+      for (int i = 0; i < indexes; ++i) out.push_back(create_index(tables_.back()));
+    }
+    return out;
+  }
+
+  std::string statement() {
+    int kind = uniform(0, 99);
+    Table& t = tables_[static_cast<size_t>(uniform(0, static_cast<int>(tables_.size()) - 1))];
+    if (kind < 30) return insert(t);
+    if (kind < 40) return update(t);
+    if (kind < 46) return remove(t);
+    if (kind < 51) return transaction();
+    if (kind < 53) return create_index(t);
+    if (kind < 54) return "DROP INDEX IF EXISTS " + t.name + "_i" + std::to_string(uniform(0, 5));
+    if (kind < 56) return insert_select(t);
+    return select(t);
+  }
+
+  const std::vector<Table>& tables() const { return tables_; }
+
+ private:
+  int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+  template <typename T, size_t N>
+  T pick(T (&items)[N]) {
+    return items[static_cast<size_t>(uniform(0, static_cast<int>(N) - 1))];
+  }
+
+  // A literal of any storage class, biased to small values so that they collide.
+  std::string literal() {
+    switch (uniform(0, 15)) {
+      case 0:
+        return "NULL";
+      case 1:
+      case 2:
+      case 3:
+        return std::to_string(uniform(-3, 10));
+      case 4:
+        return std::to_string(uniform(-3, 10)) + ".0";
+      case 5:
+        return std::to_string(uniform(-30, 100)) + ".5";
+      case 6:
+        return "'" + std::to_string(uniform(-3, 10)) + "'";
+      case 7: {
+        static const char* kTexts[] = {"'a'",   "'b'",  "'abc'", "'B'",  "''",    "'a_c'",
+                                       "'%'",   "' 7'", "'1e1'", "'x1'", "'2.0'", "'-0'",
+                                       "'0x1'", "'Ab'", "'é'",   "'10'", "'a%'",  "'zz'"};
+        return pick(kTexts);
+      }
+      case 8: {
+        static const char* kBlobs[] = {"x''", "x'00'", "x'61'", "x'31'", "x'0102'", "x'ff'"};
+        return pick(kBlobs);
+      }
+      case 9: {
+        static const char* kEdges[] = {"9223372036854775807",
+                                       "-9223372036854775808",
+                                       "9223372036854775806",
+                                       "1e300",
+                                       "-1e300",
+                                       "1e18",
+                                       "-0.0",
+                                       "0.1",
+                                       "4611686018427387904",
+                                       "1e-5",
+                                       "-2.5"};
+        return pick(kEdges);
+      }
+      case 10:
+        return "'" + std::string(1, static_cast<char>('a' + uniform(0, 4))) + "'";
+      case 11:
+        return std::to_string(uniform(0, 6)) + ".0";
+      default:
+        return std::to_string(uniform(0, 6));
+    }
+  }
+
+  const Column& column(const Table& t) {
+    return t.columns[static_cast<size_t>(uniform(0, static_cast<int>(t.columns.size()) - 1))];
+  }
+
+  // A value for an INTEGER PRIMARY KEY: mostly small integers, sometimes something that
+  // converts ('5', 5.0) or fails (2.5, 'x').
+  std::string rowid_literal() {
+    switch (uniform(0, 9)) {
+      case 0:
+        return "NULL";
+      case 1:
+        return "'" + std::to_string(uniform(1, 12)) + "'";
+      case 2:
+        return std::to_string(uniform(1, 12)) + ".0";
+      case 3:
+        return chance(0.5) ? "2.5" : "'x'";
+      case 4:
+        return std::to_string(uniform(-5, 0));
+      default:
+        return std::to_string(uniform(1, 12));
+    }
+  }
+
+  std::string value_for(const Column& c) {
+    if (c.integer_primary_key) return rowid_literal();
+    if (chance(0.1)) return scalar_expr(nullptr, 1);
+    return literal();
+  }
+
+  std::string insert(const Table& t) {
+    std::string verb = "INSERT";
+    int r = uniform(0, 9);
+    if (r == 0) verb = "INSERT OR IGNORE";
+    if (r == 1) verb = "INSERT OR REPLACE";
+    if (r == 2) verb = "REPLACE";
+    std::vector<const Column*> cols;
+    bool all = chance(0.5);
+    for (const Column& c : t.columns) {
+      if (all || chance(0.6)) cols.push_back(&c);
+    }
+    if (cols.empty()) return verb + " INTO " + t.name + " DEFAULT VALUES";
+    std::string s = verb + " INTO " + t.name;
+    if (!all) {
+      s += "(";
+      for (size_t i = 0; i < cols.size(); ++i) s += (i ? ", " : "") + cols[i]->name;
+      s += ")";
+    }
+    s += " VALUES ";
+    int rows = uniform(1, 4);
+    for (int row = 0; row < rows; ++row) {
+      s += row ? ", (" : "(";
+      for (size_t i = 0; i < cols.size(); ++i) s += (i ? ", " : "") + value_for(*cols[i]);
+      s += ")";
+    }
+    return s;
+  }
+
+  std::string insert_select(const Table& t) {
+    const Table& src =
+        tables_[static_cast<size_t>(uniform(0, static_cast<int>(tables_.size()) - 1))];
+    std::string s =
+        std::string(chance(0.3) ? "INSERT OR IGNORE" : "INSERT") + " INTO " + t.name + "(";
+    std::string sel;
+    bool any = false;
+    for (const Column& c : t.columns) {
+      if (c.integer_primary_key) continue;
+      s += std::string(any ? ", " : "") + c.name;
+      const Column& from = column(src);
+      sel += std::string(any ? ", " : "") + (chance(0.3) ? scalar_expr(&src, 1) : from.name);
+      any = true;
+    }
+    if (!any) return select(t);
+    // A total order on the source rows, so both engines insert in the same order.
+    return s + ") SELECT " + sel + " FROM " + src.name + " WHERE " + predicate(src, 2) +
+           " ORDER BY rowid";
+  }
+
+  std::string update(const Table& t) {
+    std::string where = chance(0.15) ? "" : " WHERE " + predicate(t, 2);
+    bool single_row = false;
+    if (chance(0.3)) {
+      where = " WHERE rowid = " + std::to_string(uniform(1, 12));
+      single_row = true;
+    }
+    std::string verb = "UPDATE";
+    if (single_row && chance(0.4)) verb = chance(0.5) ? "UPDATE OR IGNORE" : "UPDATE OR REPLACE";
+    std::string sets;
+    int n = uniform(1, 2);
+    for (int i = 0; i < n; ++i) {
+      const Column& c = column(t);
+      std::string value;
+      if (c.unique && !single_row) {
+        // Any expression would make the outcome depend on the order rows are visited.
+        value = c.integer_primary_key ? rowid_literal() : literal();
+      } else if (c.integer_primary_key) {
+        value = chance(0.5) ? rowid_literal() : c.name + " + " + std::to_string(uniform(-3, 20));
+      } else {
+        value = chance(0.5) ? literal() : scalar_expr(&t, 2);
+      }
+      sets += (i ? ", " : "") + c.name + " = " + value;
+    }
+    return verb + " " + t.name + " SET " + sets + where;
+  }
+
+  std::string remove(const Table& t) {
+    if (chance(0.05)) return "DELETE FROM " + t.name;
+    return "DELETE FROM " + t.name + " WHERE " + predicate(t, 2);
+  }
+
+  std::string transaction() {
+    static const char* kStatements[] = {
+        "BEGIN", "BEGIN", "COMMIT", "ROLLBACK", "END", "BEGIN TRANSACTION", "COMMIT TRANSACTION"};
+    return pick(kStatements);
+  }
+
+  std::string create_index(Table& t) {
+    std::string name = t.name + "_i" + std::to_string(uniform(0, 5));
+    std::vector<size_t> positions;
+    int n = std::min(uniform(1, 3), static_cast<int>(t.columns.size()));
+    while (static_cast<int>(positions.size()) < n) {
+      size_t c = static_cast<size_t>(uniform(0, static_cast<int>(t.columns.size()) - 1));
+      if (std::find(positions.begin(), positions.end(), c) == positions.end()) {
+        positions.push_back(c);
+      }
+    }
+    bool unique = chance(0.25);
+    std::string cols;
+    for (size_t c : positions) {
+      cols += (cols.empty() ? "" : ", ") + t.columns[c].name;
+      // Even if it fails now, an UPDATE must not rely on the column being free of it.
+      if (unique) t.columns[c].unique = true;
+    }
+    t.indexes.push_back(positions);
+    return std::string("CREATE ") + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + name +
+           " ON " + t.name + "(" + cols + ")";
+  }
+
+  // Equalities on a prefix of an index's columns, then maybe a range on the next one.
+  std::string index_predicate(const Table& t) {
+    const auto& idx =
+        t.indexes[static_cast<size_t>(uniform(0, static_cast<int>(t.indexes.size()) - 1))];
+    size_t eq = static_cast<size_t>(uniform(0, static_cast<int>(idx.size())));
+    std::string s;
+    auto add = [&](const std::string& term) { s += (s.empty() ? "" : " AND ") + term; };
+    for (size_t i = 0; i < eq; ++i) {
+      add(chance(0.8) ? t.columns[idx[i]].name + " = " + literal()
+                      : literal() + " = " + t.columns[idx[i]].name);
+    }
+    if (eq < idx.size() && chance(0.8)) {
+      const std::string& c = t.columns[idx[eq]].name;
+      static const char* kRange[] = {"<", "<=", ">", ">="};
+      switch (uniform(0, 3)) {
+        case 0:
+          add(c + " BETWEEN " + literal() + " AND " + literal());
+          break;
+        case 1:
+          add(c + " > " + literal());
+          add(c + " < " + literal());
+          break;
+        default:
+          add(c + " " + pick(kRange) + " " + literal());
+          break;
+      }
+    }
+    if (s.empty()) s = t.columns[idx[0]].name + " IS NOT NULL";
+    if (chance(0.3)) s += " AND " + predicate_of(&t, 0);
+    return s;
+  }
+
+  // An expression that cannot fail at run time.
+  std::string scalar_expr(const Table* t, int depth) {
+    int r = uniform(0, depth <= 0 ? 2 : 13);
+    auto col = [&]() { return t != nullptr ? column(*t).name : literal(); };
+    switch (r) {
+      case 0:
+      case 1:
+        return col();
+      case 2:
+        return literal();
+      case 3: {
+        static const char* kOps[] = {"+", "-", "*", "/", "%", "||", "&", "|", "<<", ">>"};
+        return "(" + scalar_expr(t, depth - 1) + " " + pick(kOps) + " " +
+               scalar_expr(t, depth - 1) + ")";
+      }
+      case 4: {
+        static const char* kFns[] = {"length", "lower", "upper", "typeof",  "hex",
+                                     "quote",  "trim",  "sign",  "unicode", "round"};
+        return std::string(pick(kFns)) + "(" + scalar_expr(t, depth - 1) + ")";
+      }
+      case 5:
+        return "coalesce(" + scalar_expr(t, depth - 1) + ", " + scalar_expr(t, depth - 1) + ")";
+      case 6: {
+        static const char* kTypes[] = {"INTEGER", "TEXT", "REAL", "NUMERIC", "BLOB"};
+        return "CAST(" + scalar_expr(t, depth - 1) + " AS " + pick(kTypes) + ")";
+      }
+      case 7:
+        return "CASE WHEN " + predicate_of(t, depth - 1) + " THEN " + scalar_expr(t, depth - 1) +
+               " ELSE " + scalar_expr(t, depth - 1) + " END";
+      case 8:
+        return "-" + col();
+      case 9:
+        return "substr(" + scalar_expr(t, depth - 1) + ", " + std::to_string(uniform(-2, 3)) + ")";
+      case 10:
+        return std::string(chance(0.5) ? "min(" : "max(") + scalar_expr(t, depth - 1) + ", " +
+               scalar_expr(t, depth - 1) + ")";
+      case 11:
+        return "(" + predicate_of(t, depth - 1) + ")";
+      case 12:
+        return "nullif(" + scalar_expr(t, depth - 1) + ", " + scalar_expr(t, depth - 1) + ")";
+      default:
+        return "iif(" + predicate_of(t, depth - 1) + ", " + col() + ", " + literal() + ")";
+    }
+  }
+
+  std::string predicate(const Table& t, int depth) { return predicate_of(&t, depth); }
+
+  std::string predicate_of(const Table* t, int depth) {
+    if (t != nullptr && !t->indexes.empty() && depth >= 2 && chance(0.3)) {
+      return index_predicate(*t);
+    }
+    int r = uniform(0, depth <= 0 ? 5 : 11);
+    auto col = [&]() {
+      if (t == nullptr) return literal();
+      return chance(0.1) ? std::string("rowid") : column(*t).name;
+    };
+    static const char* kCmp[] = {"=", "<>", "<", "<=", ">", ">=", "==", "!=", "IS", "IS NOT"};
+    switch (r) {
+      case 0:
+      case 1:
+      case 2:
+        return col() + " " + pick(kCmp) + " " + literal();
+      case 3:
+        return literal() + " " + pick(kCmp) + " " + col();
+      case 4:
+        return col() + (chance(0.5) ? " IS NULL" : " IS NOT NULL");
+      case 5:
+        return col() + " " + pick(kCmp) + " " + col();
+      case 6:
+        return predicate_of(t, depth - 1) + (chance(0.5) ? " AND " : " OR ") +
+               predicate_of(t, depth - 1);
+      case 7:
+        return "NOT (" + predicate_of(t, depth - 1) + ")";
+      case 8:
+        return col() + (chance(0.3) ? " NOT" : "") + " BETWEEN " + literal() + " AND " + literal();
+      case 9: {
+        std::string s = col() + (chance(0.3) ? " NOT IN (" : " IN (");
+        int n = uniform(0, 4);
+        for (int i = 0; i < n; ++i) s += (i ? ", " : "") + literal();
+        return s + ")";
+      }
+      case 10: {
+        static const char* kPatterns[] = {"'a%'", "'%b%'", "'_'", "'%'",     "'A_C'",
+                                          "'1%'", "'%0'",  "''",  "'a\\_c'", "'é'"};
+        std::string p = pick(kPatterns);
+        std::string s =
+            col() + (chance(0.2) ? " NOT" : "") + (chance(0.2) ? " GLOB " : " LIKE ") + p;
+        return s;
+      }
+      default:
+        return "(" + scalar_expr(t, depth - 1) + ") " + pick(kCmp) + " " + literal();
+    }
+  }
+
+  std::string select(const Table& t) {
+    std::vector<std::string> outputs;
+    if (chance(0.3)) {
+      outputs.push_back("*");
+    } else {
+      int n = uniform(1, 3);
+      for (int i = 0; i < n; ++i) {
+        outputs.push_back(chance(0.6) ? column(t).name : scalar_expr(&t, 2));
+      }
+      if (chance(0.3)) outputs.push_back("rowid");
+    }
+    bool distinct = chance(0.15);
+    std::string s = std::string("SELECT ") + (distinct ? "DISTINCT " : "");
+    for (size_t i = 0; i < outputs.size(); ++i) s += (i ? ", " : "") + outputs[i];
+    s += " FROM " + t.name;
+    if (chance(0.8)) s += " WHERE " + predicate(t, 3);
+    if (chance(0.6)) {
+      // ORDER BY every output column, so the order is fully determined.
+      size_t n = outputs[0] == "*" ? t.columns.size() : outputs.size();
+      std::vector<size_t> order(n);
+      for (size_t i = 0; i < n; ++i) order[i] = i + 1;
+      std::shuffle(order.begin(), order.end(), rng_);
+      s += " ORDER BY ";
+      for (size_t i = 0; i < n; ++i) {
+        s += (i ? ", " : "") + std::to_string(order[i]);
+        if (chance(0.3)) s += " DESC";
+        if (chance(0.1)) s += chance(0.5) ? " NULLS FIRST" : " NULLS LAST";
+      }
+      if (chance(0.4)) {
+        s += " LIMIT " + std::to_string(uniform(0, 5));
+        if (chance(0.4)) s += " OFFSET " + std::to_string(uniform(0, 3));
+      }
+    }
+    return s;
+  }
+
+  std::mt19937_64 rng_;
+  std::vector<Table> tables_;
+};
+
+struct WorkloadResult {
+  int64_t statements = 0;
+  int64_t succeeded = 0;
+  int64_t returned_rows = 0;
+  bool failed = false;
+};
+
+int64_t env_int(const char* name, int64_t fallback) {
+  const char* text = std::getenv(name);
+  return text != nullptr && *text != '\0' ? std::strtoll(text, nullptr, 10) : fallback;
+}
+
+// Runs a script on a fresh pair of databases: the index of the first statement on which
+// they disagree (its report in *mismatch), or -1.
+int first_mismatch(const std::vector<std::string>& script, std::string* mismatch) {
+  SqlDiff d;
+  for (size_t i = 0; i < script.size(); ++i) {
+    *mismatch = d.diff(script[i]);
+    if (!mismatch->empty()) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// A shorter script whose first disagreement is still on its last statement (the one the
+// whole script disagreed on): drops chunks of statements, halving the chunk size down to
+// one, for as long as that holds.
+std::vector<std::string> shrink(std::vector<std::string> script) {
+  std::string mismatch;
+  int failing = first_mismatch(script, &mismatch);
+  if (failing < 0) return script;
+  script.resize(static_cast<size_t>(failing) + 1);
+  const std::string last = script.back();
+  for (size_t chunk = script.size() / 2; chunk >= 1; chunk /= 2) {
+    for (size_t begin = 0; begin + chunk < script.size();) {
+      std::vector<std::string> candidate(script.begin(), script.begin() + begin);
+      candidate.insert(candidate.end(), script.begin() + begin + chunk, script.end());
+      if (first_mismatch(candidate, &mismatch) + 1 == static_cast<int>(candidate.size()) &&
+          candidate.back() == last) {
+        script = std::move(candidate);
+      } else {
+        begin += chunk;
+      }
+    }
+  }
+  return script;
+}
+
+// One random workload: schema, statements, then every table dumped and the store checked.
+WorkloadResult run_workload(uint64_t seed, int statements) {
+  WorkloadResult result;
+  SCOPED_TRACE(replay_command(seed));
+  bool trace = env_int("STRATA_DIFF_TRACE", 0) != 0;
+  WorkloadGenerator gen(seed);
+  SqlDiff d;
+  std::vector<std::string> history;
+  auto step = [&](const std::string& sql) {
+    history.push_back(sql);
+    if (trace) std::cout << sql << ";\n";
+    std::string mismatch = d.diff(sql);
+    ++result.statements;
+    if (!mismatch.empty()) {
+      std::string script;
+      for (const std::string& h : shrink(history)) script += "    " + h + ";\n";
+      ADD_FAILURE() << mismatch << "\n  a shorter script that disagrees too:\n" << script;
+      result.failed = true;
+    }
+  };
+  for (const std::string& sql : gen.schema()) {
+    step(sql);
+    if (result.failed) return result;
+  }
+  for (int i = 0; i < statements && !result.failed; ++i) step(gen.statement());
+  if (result.failed) return result;
+  if (d.db()->in_transaction()) step("COMMIT");
+  for (const auto& t : gen.tables()) {
+    if (result.failed) return result;
+    step(dump(t.name));
+  }
+  result.succeeded = d.succeeded();
+  result.returned_rows = d.returned_rows();
+  Result<CheckReport> report = check_store(d.db()->store());
+  EXPECT_TRUE(report.ok()) << report.status().to_string();
+  if (report.ok()) {
+    EXPECT_TRUE(report->ok()) << report->to_string();
+    if (!report->ok()) result.failed = true;
+  }
+  return result;
+}
+
+TEST(SqlDiffRandom, RandomWorkloadsMatchSqlite) {
+  const int kStatementsPerWorkload = 150;
+  WorkloadResult total;
+  auto add = [&](const WorkloadResult& r) {
+    total.statements += r.statements;
+    total.succeeded += r.succeeded;
+    total.returned_rows += r.returned_rows;
+  };
+  int64_t workloads = 1;
+  if (const char* seed = std::getenv("STRATA_SEED"); seed != nullptr && *seed != '\0') {
+    add(run_workload(test_seed(), kStatementsPerWorkload));
+  } else {
+    workloads = env_int("STRATA_DIFF_WORKLOADS", 200);
+    uint64_t base = test_seed();
+    for (int64_t w = 0; w < workloads; ++w) {
+      WorkloadResult r = run_workload(base + static_cast<uint64_t>(w), kStatementsPerWorkload);
+      add(r);
+      if (r.failed) break;
+    }
+  }
+  std::cout << "random workloads: " << workloads << " workloads, " << total.statements
+            << " statements diffed against sqlite (" << total.succeeded << " succeeded, "
+            << total.returned_rows << " returned rows)\n";
+  EXPECT_GE(total.statements, 500);
+}
+
+// A debugging aid, skipped unless STRATA_DIFF_SCRIPT names a file of statements, one per
+// line (as a failure prints them): runs them and shows both engines' results for each.
+TEST(SqlDiffScript, RunsTheScriptNamedByStrataDiffScript) {
+  const char* path = std::getenv("STRATA_DIFF_SCRIPT");
+  if (path == nullptr || *path == '\0') GTEST_SKIP() << "STRATA_DIFF_SCRIPT is not set";
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "cannot read " << path;
+  SqlDiff d;
+  for (std::string line; std::getline(in, line);) {
+    size_t begin = line.find_first_not_of(" \t");
+    if (begin == std::string::npos) continue;
+    std::string sql = line.substr(begin);
+    while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ')) sql.pop_back();
+    std::cout << sql << ";\n  sqlite: " << describe_outcome(d.sqlite().run(sql)) << "\n";
+    // The statement ran on SQLite above; run it on Strata the same way.
+    std::cout << "  strata: " << describe_outcome(run_strata(d.db(), sql)) << "\n";
   }
 }
 

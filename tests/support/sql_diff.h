@@ -79,6 +79,7 @@ class SqlDiff {
     SqlOutcome expected = sqlite_.run(sql);
     SqlOutcome actual = run_strata(db_.get(), sql, &ast, &keep);
     if (actual.ok) ++succeeded_;
+    if (actual.ok && !actual.rows.empty()) ++returned_rows_;
     CompareOptions options;
     const sql::Select* select = ast != nullptr ? ast->as<sql::Select>() : nullptr;
     if (select != nullptr) {
@@ -99,7 +100,8 @@ class SqlDiff {
   query::Database* db() { return db_.get(); }
   SqliteOracle& sqlite() { return sqlite_; }
   int64_t statements() const { return statements_; }
-  int64_t succeeded() const { return succeeded_; }
+  int64_t succeeded() const { return succeeded_; }          // statements Strata ran without error
+  int64_t returned_rows() const { return returned_rows_; }  // ... that returned a row or more
 
  private:
   // Every row of `actual` is a row of the query without DISTINCT, ORDER BY and LIMIT.
@@ -130,6 +132,7 @@ class SqlDiff {
   SqliteOracle sqlite_;
   int64_t statements_ = 0;
   int64_t succeeded_ = 0;
+  int64_t returned_rows_ = 0;
 };
 
 }  // namespace strata::test
