@@ -4,6 +4,7 @@
 
 #include "engine/codec/row_format.h"
 #include "engine/collection.h"
+#include "engine/query/expr.h"
 #include "engine/sql/parser.h"
 
 namespace strata::query {
@@ -48,11 +49,68 @@ int TableDef::find_column(std::string_view column) const {
   return -1;
 }
 
+namespace {
+
+// Constraint-level conflict clauses (NOT NULL ON CONFLICT IGNORE, UNIQUE ON CONFLICT
+// REPLACE, ...) and AUTOINCREMENT change what statements do; Strata does not model them yet.
+Status check_conflict_clause(sql::ConflictAction on_conflict, bool autoincrement) {
+  if (autoincrement) return Status::unsupported("AUTOINCREMENT");
+  if (on_conflict != sql::ConflictAction::kDefault && on_conflict != sql::ConflictAction::kAbort) {
+    return Status::unsupported("ON CONFLICT clauses on constraints (other than ABORT)");
+  }
+  return Status::ok();
+}
+
+// A DEFAULT must be constant: SQLite refuses column references in it.
+bool refers_to_column(const sql::Expr& e) {
+  if (e.is<sql::ColumnRef>()) return true;
+  bool found = false;
+  auto child = [&](const sql::ExprPtr& x) { found = found || (x && refers_to_column(*x)); };
+  std::visit(
+      [&](const auto& node) {
+        using T = std::decay_t<decltype(node)>;
+        if constexpr (std::is_same_v<T, sql::Unary>) {
+          child(node.operand);
+        } else if constexpr (std::is_same_v<T, sql::Binary>) {
+          child(node.left);
+          child(node.right);
+        } else if constexpr (std::is_same_v<T, sql::Like>) {
+          child(node.operand);
+          child(node.pattern);
+          child(node.escape);
+        } else if constexpr (std::is_same_v<T, sql::Between>) {
+          child(node.operand);
+          child(node.low);
+          child(node.high);
+        } else if constexpr (std::is_same_v<T, sql::In>) {
+          child(node.operand);
+          for (const auto& x : node.list) child(x);
+        } else if constexpr (std::is_same_v<T, sql::IsNull> || std::is_same_v<T, sql::Collate> ||
+                             std::is_same_v<T, sql::Cast>) {
+          child(node.operand);
+        } else if constexpr (std::is_same_v<T, sql::Case>) {
+          child(node.base);
+          for (const auto& w : node.whens) {
+            child(w.when);
+            child(w.then);
+          }
+          child(node.else_result);
+        } else if constexpr (std::is_same_v<T, sql::FunctionCall>) {
+          for (const auto& x : node.args) child(x);
+        }
+      },
+      e.node);
+  return found;
+}
+
+}  // namespace
+
 Result<TableDef> Catalog::build_table(const sql::CreateTable& stmt, std::string sql_text,
                                       std::vector<IndexDef>* auto_indexes) {
   if (stmt.as_select) return Status::unsupported("CREATE TABLE ... AS SELECT");
   if (stmt.without_rowid) return Status::unsupported("WITHOUT ROWID tables");
   if (stmt.temporary) return Status::unsupported("TEMP tables");
+  if (stmt.strict) return Status::unsupported("STRICT tables");
   if (!stmt.name.schema.empty() && lower(stmt.name.schema) != "main") {
     return Status::unsupported("schema " + stmt.name.schema);
   }
@@ -74,6 +132,13 @@ Result<TableDef> Catalog::build_table(const sql::CreateTable& stmt, std::string 
     col.affinity = exec::affinity_of_type(c.type_name);
     int position = static_cast<int>(t.columns.size());
     for (const sql::ColumnConstraint& cc : c.constraints) {
+      STRATA_TRY(check_conflict_clause(cc.kind == sql::ColumnConstraintKind::kNull
+                                           ? sql::ConflictAction::kDefault
+                                           : cc.on_conflict,
+                                       cc.autoincrement));
+      if (cc.kind == sql::ColumnConstraintKind::kDefault && cc.expr && refers_to_column(*cc.expr)) {
+        return Status::invalid_argument("default value of column [" + c.name + "] is not constant");
+      }
       switch (cc.kind) {
         case sql::ColumnConstraintKind::kPrimaryKey:
           ++pk_count;
@@ -97,6 +162,7 @@ Result<TableDef> Catalog::build_table(const sql::CreateTable& stmt, std::string 
     t.columns.push_back(std::move(col));
   }
   for (const sql::TableConstraint& tc : stmt.constraints) {
+    STRATA_TRY(check_conflict_clause(tc.on_conflict, tc.autoincrement));
     std::vector<int> cols;
     for (const sql::OrderingTerm& term : tc.columns) {
       const sql::ColumnRef* ref = term.expr ? term.expr->as<sql::ColumnRef>() : nullptr;
@@ -118,6 +184,12 @@ Result<TableDef> Catalog::build_table(const sql::CreateTable& stmt, std::string 
     }
   }
   if (pk_count > 1) return Status::invalid_argument("table \"" + t.name + "\" has more than one primary key");
+  // CHECK expressions are resolved now, as SQLite does: a missing column or function, a
+  // subquery or an aggregate fails the CREATE TABLE, not the first INSERT.
+  for (const CheckDef& check : t.checks) {
+    Binder binder(&t, "");
+    STRATA_TRY(binder.bind(*check.expr).status_or_ok());
+  }
   // INTEGER PRIMARY KEY (the exact type name, as in SQLite) makes the column the rowid,
   // except for the column-constraint form with DESC (a SQLite quirk kept for fidelity).
   if (primary_key.size() == 1 && upper(t.columns[primary_key[0]].declared_type) == "INTEGER" &&

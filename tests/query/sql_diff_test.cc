@@ -427,6 +427,17 @@ TEST(SqlDiffCorpus, ConstraintViolationsFailOnBothAndChangeNothing) {
           "INSERT INTO i2 VALUES (9223372036854775807, 1)",
           "INSERT INTO i2(a, b) VALUES (-5, 2)",
           "SELECT a, b FROM i2 ORDER BY a",
+          // Regression: DEFAULT must be constant and CHECK must resolve, at CREATE TABLE.
+          "CREATE TABLE d2(x DEFAULT (y), y)",
+          "CREATE TABLE d3(x DEFAULT (1 + abs(-2)), y DEFAULT ('a' || 'b'))",
+          "INSERT INTO d3 DEFAULT VALUES",
+          dump("d3"),
+          "CREATE TABLE ck4(x CHECK (nosuch(x)))",
+          "CREATE TABLE ck5(x CHECK (y > 0))",
+          "CREATE TABLE ck6(x CHECK (x > 0), CHECK (ck6.x < 10), CHECK (rowid > 0))",
+          "INSERT INTO ck6 VALUES (5)",
+          "INSERT INTO ck6 VALUES (50)",
+          dump("ck6"),
           "CREATE TABLE ck(a INTEGER CHECK (a > 0 AND a < 100), b TEXT CHECK (length(b) < 3), "
           "CONSTRAINT both CHECK (a IS NOT NULL OR b IS NOT NULL))",
           "INSERT INTO ck VALUES (1, 'ab')",
@@ -900,6 +911,14 @@ TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
            "CREATE VIEW v AS SELECT a FROM t",
            "VALUES (1, 2)",
            "SELECT a FROM t WHERE a = 1 COLLATE NOCASE",
+           // Regression: these used to be accepted and then ignored.
+           "CREATE TABLE oc1(a NOT NULL ON CONFLICT IGNORE)",
+           "CREATE TABLE oc2(a UNIQUE ON CONFLICT REPLACE)",
+           "CREATE TABLE oc3(id INTEGER PRIMARY KEY ON CONFLICT IGNORE, x)",
+           "CREATE TABLE oc4(x, y, UNIQUE (x) ON CONFLICT IGNORE)",
+           "CREATE TABLE oc5(x, y, PRIMARY KEY (x, y) ON CONFLICT FAIL)",
+           "CREATE TABLE ai(id INTEGER PRIMARY KEY AUTOINCREMENT, x)",
+           "CREATE TABLE st(x INTEGER, y TEXT) STRICT",
        }) {
     SqlOutcome strata = run_strata(d.db(), sql);
     EXPECT_FALSE(strata.ok) << sql;
