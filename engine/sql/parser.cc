@@ -261,27 +261,57 @@ class ParserImpl {
   Result<std::string> parse_optional_alias();
 
   // --- nesting ---
-  Status enter();
-  void leave() { --depth_; }
-  struct DepthGuard {
+  // Parser recursion is metered in units (ParseLimits::max_nesting): one per expression
+  // operand, kSelectNesting per SELECT or parenthesized FROM item, whose frames are
+  // bigger. enter() fails past the limit; every successful enter() is paired with a
+  // leave() of the same cost (NestingGuard does it on scope exit).
+  static constexpr uint32_t kSelectNesting = 4;
+  bool enter(uint32_t cost) {
+    if (depth_ + cost > limits_.max_nesting) return false;
+    depth_ += cost;
+    return true;
+  }
+  void leave(uint32_t cost) { depth_ -= cost; }
+  Status nesting_error();
+  struct NestingGuard {
     ParserImpl* parser;
-    ~DepthGuard() { parser->leave(); }
+    uint32_t cost;
+    ~NestingGuard() { parser->leave(cost); }
   };
   Status set_height(Node& node, uint32_t height, bool check = false);
 
   // --- expressions ---
   Result<ExprPtr> parse_expr(int min_prec = kPrecLowest);
   Result<ExprPtr> parse_prefix();
+  Result<ExprPtr> parse_unary();
+  Result<ExprPtr> fold_negated_literal(const Token& minus);
+  Result<ExprPtr> parse_cast_or_raise();
+  Result<ExprPtr> parse_exists();
+  Result<ExprPtr> parse_subquery_expr(SourcePos open);
+  Status close_parenthesized(SourcePos open);
   Result<ExprPtr> parse_infix(ExprPtr left, int prec);
+  Result<ExprPtr> parse_binary(ExprPtr left, BinaryOp op, int prec);
+  Result<ExprPtr> parse_other_infix(ExprPtr left, int prec);
+  Result<ExprPtr> parse_is(ExprPtr left, const Token& op, int prec);
+  Result<ExprPtr> parse_like(ExprPtr left, const Token& op, TokenKind kind, bool negated);
+  Result<ExprPtr> parse_between(ExprPtr left, const Token& op, bool negated);
+  Result<ExprPtr> parse_collate(ExprPtr left, const Token& op);
   int infix_precedence();
   Result<ExprPtr> finish(ExprPtr expr);  // sets the height and checks the limit
   Result<ExprPtr> parse_literal_or_parameter();
   Result<ExprPtr> parse_name_expr();
-  Result<ExprPtr> parse_function_call(const Token& name_token, std::string name);
+  Status parse_into(ExprPtr& out, int min_prec = kPrecLowest);
+  Status parse_list_into(std::vector<ExprPtr>& out, uint32_t max_count, std::string_view what);
+  Status too_many_terms(std::string_view what, uint32_t max_count);
+  Result<ExprPtr> parse_function_call();
+  Result<ExprPtr> finish_function_call(FunctionCall call, SourcePos pos);
   Result<ExprPtr> parse_case();
-  Result<ExprPtr> parse_cast();
+  Status parse_case_arm(Case& c);
+  Result<ExprPtr> parse_cast(const Token& cast_token);
   Result<ExprPtr> parse_parenthesized();
   Result<ExprPtr> parse_in(ExprPtr left, const Token& op, bool negated);
+  Status parse_in_parenthesized(In& in);
+  Status parse_in_table(In& in);
   Result<std::vector<ExprPtr>> parse_expr_list(uint32_t max_count, std::string_view what);
   Result<std::string> parse_type_name(bool in_column_def);
   Result<ExprPtr> make_parameter(const Token& t);
@@ -289,11 +319,18 @@ class ParserImpl {
   // --- SELECT ---
   bool at_select_start() { return at(TokenKind::kSelect) || at(TokenKind::kValues) || at(TokenKind::kWith); }
   Result<SelectPtr> parse_select();
-  Result<SelectCore> parse_select_core();
-  Result<ResultColumn> parse_result_column();
-  Result<TableRefPtr> parse_join_source();
+  Result<bool> parse_compound_op(Select& select);
+  Status parse_order_by_and_limit(Select& select);
+  Status parse_select_core(SelectCore& core);
+  Status parse_values_rows(SelectCore& core);
+  Status too_many_columns(std::string_view where);
+  Status parse_result_column(ResultColumn& column);
+  Status parse_join_source(TableRefPtr& out);
+  Status parse_join_step(TableRefPtr& out);
   Status parse_join_operator(Join& join);
-  Result<TableRefPtr> parse_table_primary();
+  Status parse_table_primary(TableRefPtr& out);
+  Status parse_subquery_table(TableRefPtr& out);
+  Status parse_parenthesized_join(TableRefPtr& out);
   Result<TableName> parse_qualified_table(bool bare_alias);
   Result<std::vector<OrderingTerm>> parse_ordering_terms(bool allow_nulls);
   Status finish_select(Select& select);
@@ -519,14 +556,9 @@ Result<std::string> ParserImpl::parse_optional_alias() {
 
 // --- nesting ------------------------------------------------------------------------
 
-Status ParserImpl::enter() {
-  if (depth_ >= limits_.max_depth) {
-    const Token& t = peek();
-    return fail_at(t, StatusCode::kSyntax,
-                   "nested too deeply (maximum depth " + std::to_string(limits_.max_depth) + ")");
-  }
-  ++depth_;
-  return Status::ok();
+Status ParserImpl::nesting_error() {
+  return fail_at(peek(), StatusCode::kSyntax,
+                 "nested too deeply (maximum nesting " + std::to_string(limits_.max_nesting) + ")");
 }
 
 // Only expression trees are held to the limit (as in SQLite). An expression's height
@@ -594,15 +626,19 @@ Result<ExprPtr> ParserImpl::finish(ExprPtr expr) {
 
 // --- expressions --------------------------------------------------------------------
 
+// The functions on the recursive paths of the expression parser (parse_expr,
+// parse_prefix, parse_unary, parse_parenthesized, parse_infix, parse_binary, ...) keep
+// few locals and push rare cases into helpers: their frames set how deep nesting can go
+// before the stack runs out (see ParseLimits::max_nesting).
 Result<ExprPtr> ParserImpl::parse_expr(int min_prec) {
-  STRATA_TRY(enter());
-  DepthGuard guard{this};
-  STRATA_ASSIGN(ExprPtr left, parse_prefix());
-  for (;;) {
+  if (!enter(1)) return nesting_error();
+  Result<ExprPtr> left = parse_prefix();
+  while (left.ok()) {
     int prec = infix_precedence();
     if (prec <= min_prec) break;
-    STRATA_ASSIGN(left, parse_infix(std::move(left), prec));
+    left = parse_infix(std::move(left).value(), prec);
   }
+  leave(1);
   return left;
 }
 
@@ -666,160 +702,157 @@ int ParserImpl::infix_precedence() {
   }
 }
 
+namespace {
+
+std::optional<BinaryOp> binary_op(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::kOr: return BinaryOp::kOr;
+    case TokenKind::kAnd: return BinaryOp::kAnd;
+    case TokenKind::kEq:
+    case TokenKind::kEqEq: return BinaryOp::kEq;
+    case TokenKind::kNe:
+    case TokenKind::kLtGt: return BinaryOp::kNe;
+    case TokenKind::kLt: return BinaryOp::kLt;
+    case TokenKind::kLe: return BinaryOp::kLe;
+    case TokenKind::kGt: return BinaryOp::kGt;
+    case TokenKind::kGe: return BinaryOp::kGe;
+    case TokenKind::kBitAnd: return BinaryOp::kBitAnd;
+    case TokenKind::kBitOr: return BinaryOp::kBitOr;
+    case TokenKind::kShiftLeft: return BinaryOp::kShiftLeft;
+    case TokenKind::kShiftRight: return BinaryOp::kShiftRight;
+    case TokenKind::kPlus: return BinaryOp::kAdd;
+    case TokenKind::kMinus: return BinaryOp::kSub;
+    case TokenKind::kStar: return BinaryOp::kMul;
+    case TokenKind::kSlash: return BinaryOp::kDiv;
+    case TokenKind::kPercent: return BinaryOp::kMod;
+    case TokenKind::kConcat: return BinaryOp::kConcat;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
 Result<ExprPtr> ParserImpl::parse_infix(ExprPtr left, int prec) {
-  Token op = take();
-  SourcePos pos = pos_of(op);
-  auto binary = [&](BinaryOp bop) -> Result<ExprPtr> {
-    STRATA_ASSIGN(ExprPtr right, parse_expr(prec));
-    return finish(make_expr(Binary{bop, std::move(left), std::move(right)}, pos));
-  };
-  bool negated = false;
+  if (std::optional<BinaryOp> bop = binary_op(peek().kind)) return parse_binary(std::move(left), *bop, prec);
+  return parse_other_infix(std::move(left), prec);
+}
+
+Result<ExprPtr> ParserImpl::parse_other_infix(ExprPtr left, int prec) {
+  const Token op = take();
   TokenKind kind = op.kind;
+  bool negated = false;
   if (kind == TokenKind::kNot) {
     negated = true;
     kind = take().kind;  // NULL, LIKE, GLOB, REGEXP, MATCH, IN or BETWEEN (see infix_precedence)
   }
   switch (kind) {
-    case TokenKind::kOr: return binary(BinaryOp::kOr);
-    case TokenKind::kAnd: return binary(BinaryOp::kAnd);
-    case TokenKind::kEq:
-    case TokenKind::kEqEq: return binary(BinaryOp::kEq);
-    case TokenKind::kNe:
-    case TokenKind::kLtGt: return binary(BinaryOp::kNe);
-    case TokenKind::kLt: return binary(BinaryOp::kLt);
-    case TokenKind::kLe: return binary(BinaryOp::kLe);
-    case TokenKind::kGt: return binary(BinaryOp::kGt);
-    case TokenKind::kGe: return binary(BinaryOp::kGe);
-    case TokenKind::kBitAnd: return binary(BinaryOp::kBitAnd);
-    case TokenKind::kBitOr: return binary(BinaryOp::kBitOr);
-    case TokenKind::kShiftLeft: return binary(BinaryOp::kShiftLeft);
-    case TokenKind::kShiftRight: return binary(BinaryOp::kShiftRight);
-    case TokenKind::kPlus: return binary(BinaryOp::kAdd);
-    case TokenKind::kMinus: return binary(BinaryOp::kSub);
-    case TokenKind::kStar: return binary(BinaryOp::kMul);
-    case TokenKind::kSlash: return binary(BinaryOp::kDiv);
-    case TokenKind::kPercent: return binary(BinaryOp::kMod);
-    case TokenKind::kConcat: return binary(BinaryOp::kConcat);
-    case TokenKind::kArrow:
-    case TokenKind::kArrow2: return unsupported(op, "-> and ->> operators");
-    case TokenKind::kIs: {
-      bool is_not = accept(TokenKind::kNot);
-      if (accept(TokenKind::kDistinct)) {
-        STRATA_TRY(expect(TokenKind::kFrom));
-        is_not = !is_not;  // IS DISTINCT FROM is IS NOT; IS NOT DISTINCT FROM is IS
-      }
-      return binary(is_not ? BinaryOp::kIsNot : BinaryOp::kIs);
-    }
+    case TokenKind::kIs: return parse_is(std::move(left), op, prec);
     case TokenKind::kIsnull:
-      return finish(make_expr(IsNull{false, std::move(left)}, pos));
     case TokenKind::kNotnull:
-      return finish(make_expr(IsNull{true, std::move(left)}, pos));
     case TokenKind::kNull:  // NOT NULL
-      return finish(make_expr(IsNull{true, std::move(left)}, pos));
+      return finish(make_expr(IsNull{kind != TokenKind::kIsnull, std::move(left)}, pos_of(op)));
     case TokenKind::kLike:
     case TokenKind::kGlob:
     case TokenKind::kRegexp:
-    case TokenKind::kMatch: {
-      Like like;
-      like.op = kind == TokenKind::kLike   ? LikeOp::kLike
-                : kind == TokenKind::kGlob ? LikeOp::kGlob
-                : kind == TokenKind::kRegexp ? LikeOp::kRegexp
-                                             : LikeOp::kMatch;
-      like.negated = negated;
-      like.operand = std::move(left);
-      STRATA_ASSIGN(like.pattern, parse_expr(kPrecEquality));
-      if (accept(TokenKind::kEscape)) {
-        STRATA_ASSIGN(like.escape, parse_expr(kPrecEquality));
-      }
-      return finish(make_expr(std::move(like), pos));
-    }
-    case TokenKind::kBetween: {
-      Between between;
-      between.negated = negated;
-      between.operand = std::move(left);
-      // The low bound stops at AND, which belongs to BETWEEN.
-      STRATA_ASSIGN(between.low, parse_expr(kPrecAnd));
-      STRATA_TRY(expect(TokenKind::kAnd));
-      STRATA_ASSIGN(between.high, parse_expr(kPrecEquality));
-      return finish(make_expr(std::move(between), pos));
-    }
-    case TokenKind::kIn:
-      return parse_in(std::move(left), op, negated);
-    case TokenKind::kCollate: {
-      STRATA_ASSIGN(std::string collation, parse_ids("collation name"));
-      return finish(make_expr(Collate{std::move(left), std::move(collation)}, pos));
-    }
-    default:
-      return fail_at(op, StatusCode::kInternal, "parser: unexpected infix token");
+    case TokenKind::kMatch: return parse_like(std::move(left), op, kind, negated);
+    case TokenKind::kBetween: return parse_between(std::move(left), op, negated);
+    case TokenKind::kIn: return parse_in(std::move(left), op, negated);
+    case TokenKind::kCollate: return parse_collate(std::move(left), op);
+    case TokenKind::kArrow:
+    case TokenKind::kArrow2: return unsupported(op, "-> and ->> operators");
+    default: return fail_at(op, StatusCode::kInternal, "parser: unexpected infix token");
   }
+}
+
+Result<ExprPtr> ParserImpl::parse_binary(ExprPtr left, BinaryOp op, int prec) {
+  SourcePos pos = pos_of(take());
+  Result<ExprPtr> right = parse_expr(prec);
+  if (!right.ok()) return right;
+  return finish(make_expr(Binary{op, std::move(left), std::move(right).value()}, pos));
+}
+
+Result<ExprPtr> ParserImpl::parse_is(ExprPtr left, const Token& op, int prec) {
+  bool is_not = accept(TokenKind::kNot);
+  if (accept(TokenKind::kDistinct)) {
+    STRATA_TRY(expect(TokenKind::kFrom));
+    is_not = !is_not;  // IS DISTINCT FROM is IS NOT; IS NOT DISTINCT FROM is IS
+  }
+  Result<ExprPtr> right = parse_expr(prec);
+  if (!right.ok()) return right;
+  return finish(
+      make_expr(Binary{is_not ? BinaryOp::kIsNot : BinaryOp::kIs, std::move(left), std::move(right).value()}, pos_of(op)));
+}
+
+Result<ExprPtr> ParserImpl::parse_like(ExprPtr left, const Token& op, TokenKind kind, bool negated) {
+  Like like;
+  like.op = kind == TokenKind::kLike     ? LikeOp::kLike
+            : kind == TokenKind::kGlob   ? LikeOp::kGlob
+            : kind == TokenKind::kRegexp ? LikeOp::kRegexp
+                                         : LikeOp::kMatch;
+  like.negated = negated;
+  like.operand = std::move(left);
+  STRATA_TRY(parse_into(like.pattern, kPrecEquality));
+  if (accept(TokenKind::kEscape)) STRATA_TRY(parse_into(like.escape, kPrecEquality));
+  return finish(make_expr(std::move(like), pos_of(op)));
+}
+
+Result<ExprPtr> ParserImpl::parse_between(ExprPtr left, const Token& op, bool negated) {
+  Between between;
+  between.negated = negated;
+  between.operand = std::move(left);
+  // The low bound stops at AND, which belongs to BETWEEN.
+  STRATA_TRY(parse_into(between.low, kPrecAnd));
+  STRATA_TRY(expect(TokenKind::kAnd));
+  STRATA_TRY(parse_into(between.high, kPrecEquality));
+  return finish(make_expr(std::move(between), pos_of(op)));
+}
+
+Result<ExprPtr> ParserImpl::parse_collate(ExprPtr left, const Token& op) {
+  STRATA_ASSIGN(std::string collation, parse_ids("collation name"));
+  return finish(make_expr(Collate{std::move(left), std::move(collation)}, pos_of(op)));
 }
 
 Result<ExprPtr> ParserImpl::parse_in(ExprPtr left, const Token& op, bool negated) {
   In in;
   in.negated = negated;
   in.operand = std::move(left);
-  if (accept(TokenKind::kLParen)) {
-    if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
-    if (at_select_start()) {
-      in.kind = InKind::kSelect;
-      STRATA_ASSIGN(in.select, parse_select());
-    } else if (!at(TokenKind::kRParen)) {
-      in.kind = InKind::kList;
-      STRATA_ASSIGN(in.list, parse_expr_list(std::numeric_limits<uint32_t>::max(), "expression"));
-    }
-    STRATA_TRY(expect(TokenKind::kRParen, "\",\" or \")\""));
-  } else {
-    in.kind = InKind::kTable;
-    STRATA_ASSIGN(in.table, parse_qualified_name("\"(\" or table name"));
-    if (at(TokenKind::kLParen)) return unsupported(peek(), "table-valued functions");
-  }
+  STRATA_TRY(accept(TokenKind::kLParen) ? parse_in_parenthesized(in) : parse_in_table(in));
   return finish(make_expr(std::move(in), pos_of(op)));
+}
+
+Status ParserImpl::parse_in_parenthesized(In& in) {
+  if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
+  if (at_select_start()) {
+    in.kind = InKind::kSelect;
+    STRATA_ASSIGN(in.select, parse_select());
+  } else if (!at(TokenKind::kRParen)) {
+    in.kind = InKind::kList;
+    STRATA_TRY(parse_list_into(in.list, std::numeric_limits<uint32_t>::max(), "expression"));
+  }
+  return expect(TokenKind::kRParen, "\",\" or \")\"");
+}
+
+Status ParserImpl::parse_in_table(In& in) {
+  in.kind = InKind::kTable;
+  STRATA_ASSIGN(in.table, parse_qualified_name("\"(\" or table name"));
+  if (at(TokenKind::kLParen)) return unsupported(peek(), "table-valued functions");
+  return Status::ok();
 }
 
 Result<std::vector<ExprPtr>> ParserImpl::parse_expr_list(uint32_t max_count, std::string_view what) {
   std::vector<ExprPtr> list;
-  do {
-    if (list.size() >= max_count) {
-      return fail_at(peek(), StatusCode::kSyntax,
-                     "too many terms in " + std::string(what) + " (maximum " +
-                         std::to_string(max_count) + ")");
-    }
-    STRATA_ASSIGN(ExprPtr e, parse_expr());
-    list.push_back(std::move(e));
-  } while (accept(TokenKind::kComma));
+  STRATA_TRY(parse_list_into(list, max_count, what));
   return list;
 }
 
 Result<ExprPtr> ParserImpl::parse_prefix() {
   if (lexed(0).is_error) return lex_error();
-  const Token t = peek();
-  SourcePos pos = pos_of(t);
-  switch (t.kind) {
+  switch (peek().kind) {
     case TokenKind::kMinus:
     case TokenKind::kPlus:
-    case TokenKind::kBitNot: {
-      take();
-      UnaryOp op = t.kind == TokenKind::kMinus ? UnaryOp::kMinus
-                   : t.kind == TokenKind::kPlus ? UnaryOp::kPlus
-                                                : UnaryOp::kBitNot;
-      STRATA_ASSIGN(ExprPtr operand, parse_expr(kPrecUnary));
-      if (op == UnaryOp::kMinus && big_literal_ != nullptr && operand.get() == big_literal_) {
-        big_literal_ = nullptr;
-        if (big_literal_is_hex_) {
-          std::string text(sql_.substr(t.offset, prev_end_ - t.offset));
-          return fail_at(t, StatusCode::kSyntax, "hex literal too big: " + text);
-        }
-        // -9223372036854775808 is the integer minimum, not the negation of a REAL.
-        return finish(make_expr(
-            Literal{LiteralKind::kInteger, Value::integer(std::numeric_limits<int64_t>::min())}, pos));
-      }
-      return finish(make_expr(Unary{op, std::move(operand)}, pos));
-    }
-    case TokenKind::kNot: {
-      take();
-      STRATA_ASSIGN(ExprPtr operand, parse_expr(kPrecNot));
-      return finish(make_expr(Unary{UnaryOp::kNot, std::move(operand)}, pos));
-    }
+    case TokenKind::kBitNot:
+    case TokenKind::kNot:
+      return parse_unary();
     case TokenKind::kLParen:
       return parse_parenthesized();
     case TokenKind::kInteger:
@@ -831,54 +864,94 @@ Result<ExprPtr> ParserImpl::parse_prefix() {
     case TokenKind::kCurrentDate:
     case TokenKind::kCurrentTimestamp:
       return parse_literal_or_parameter();
-    case TokenKind::kCase:
-      return parse_case();
-    case TokenKind::kExists: {
-      take();
-      STRATA_TRY(expect(TokenKind::kLParen));
-      if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
-      if (!at_select_start()) return syntax_error("SELECT");
-      STRATA_ASSIGN(SelectPtr select, parse_select());
-      STRATA_TRY(expect(TokenKind::kRParen));
-      return finish(make_expr(Exists{std::move(select)}, pos));
-    }
-    // At the start of an expression CAST and RAISE are always keywords (SQLite's LALR
-    // grammar prefers them to its identifier fallback): a column named cast needs quotes.
-    case TokenKind::kCast:
-      if (!at(TokenKind::kLParen, 1)) {
-        take();
-        return syntax_error("\"(\"");
-      }
-      return parse_cast();
-    case TokenKind::kRaise:
-      if (!at(TokenKind::kLParen, 1)) {
-        take();
-        return syntax_error("\"(\"");
-      }
-      return unsupported(t, "RAISE");
-    default:
-      // A JOIN keyword may name a column but not a function, as in SQLite 3.40.
-      if (is_name(t, /*allow_string=*/false, /*allow_join=*/!at(TokenKind::kLParen, 1))) return parse_name_expr();
-      return syntax_error("expression");
     case TokenKind::kString:
       // 'tbl'.col: SQLite lets a string name the table of a column.
       if (at(TokenKind::kDot, 1)) return parse_name_expr();
       return parse_literal_or_parameter();
+    case TokenKind::kCase:
+      return parse_case();
+    case TokenKind::kExists:
+      return parse_exists();
+    // At the start of an expression CAST and RAISE are always keywords (SQLite's LALR
+    // grammar prefers them to its identifier fallback): a column named cast needs quotes.
+    case TokenKind::kCast:
+    case TokenKind::kRaise:
+      return parse_cast_or_raise();
+    default:
+      // A JOIN keyword may name a column but not a function, as in SQLite 3.40.
+      if (at(TokenKind::kLParen, 1)) {
+        if (is_name(peek(), /*allow_string=*/false, /*allow_join=*/false)) return parse_function_call();
+      } else if (is_name(peek(), /*allow_string=*/false, /*allow_join=*/true)) {
+        return parse_name_expr();
+      }
+      return syntax_error("expression");
   }
 }
 
-Result<ExprPtr> ParserImpl::parse_parenthesized() {
-  Token open = take();
-  if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
-  if (at_select_start()) {
-    STRATA_ASSIGN(SelectPtr select, parse_select());
-    STRATA_TRY(expect(TokenKind::kRParen));
-    return finish(make_expr(Subquery{std::move(select)}, pos_of(open)));
+Result<ExprPtr> ParserImpl::parse_unary() {
+  const Token op = take();
+  const int prec = op.kind == TokenKind::kNot ? kPrecNot : kPrecUnary;
+  Result<ExprPtr> operand = parse_expr(prec);
+  if (!operand.ok()) return operand;
+  if (op.kind == TokenKind::kMinus && big_literal_ != nullptr && operand->get() == big_literal_) {
+    return fold_negated_literal(op);
   }
-  STRATA_ASSIGN(ExprPtr inner, parse_expr());
-  if (at(TokenKind::kComma)) return unsupported(open, "row values");
+  UnaryOp unary = op.kind == TokenKind::kMinus  ? UnaryOp::kMinus
+                  : op.kind == TokenKind::kPlus ? UnaryOp::kPlus
+                  : op.kind == TokenKind::kNot  ? UnaryOp::kNot
+                                                : UnaryOp::kBitNot;
+  return finish(make_expr(Unary{unary, std::move(operand).value()}, pos_of(op)));
+}
+
+// -9223372036854775808 is the integer minimum, not the negation of a REAL; -0x8000000000000000
+// is an error (SQLite's rules).
+Result<ExprPtr> ParserImpl::fold_negated_literal(const Token& minus) {
+  big_literal_ = nullptr;
+  if (big_literal_is_hex_) {
+    std::string text(sql_.substr(minus.offset, prev_end_ - minus.offset));
+    return fail_at(minus, StatusCode::kSyntax, "hex literal too big: " + text);
+  }
+  return finish(make_expr(Literal{LiteralKind::kInteger, Value::integer(std::numeric_limits<int64_t>::min())},
+                          pos_of(minus)));
+}
+
+Result<ExprPtr> ParserImpl::parse_cast_or_raise() {
+  const Token keyword = take();
+  if (!at(TokenKind::kLParen)) return syntax_error("\"(\"");
+  if (keyword.kind == TokenKind::kRaise) return unsupported(keyword, "RAISE");
+  return parse_cast(keyword);
+}
+
+Result<ExprPtr> ParserImpl::parse_exists() {
+  const Token exists = take();
+  STRATA_TRY(expect(TokenKind::kLParen));
+  if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
+  if (!at_select_start()) return syntax_error("SELECT");
+  STRATA_ASSIGN(SelectPtr select, parse_select());
   STRATA_TRY(expect(TokenKind::kRParen));
+  return finish(make_expr(Exists{std::move(select)}, pos_of(exists)));
+}
+
+Result<ExprPtr> ParserImpl::parse_parenthesized() {
+  SourcePos open = pos_of(take());
+  if (at(TokenKind::kWith) || at_select_start()) return parse_subquery_expr(open);
+  Result<ExprPtr> inner = parse_expr();
+  if (inner.ok() && !accept(TokenKind::kRParen)) return close_parenthesized(open);
   return inner;  // parentheses leave no node
+}
+
+Status ParserImpl::close_parenthesized(SourcePos open) {
+  if (at(TokenKind::kComma)) {
+    return fail(StatusCode::kUnsupported, open.offset, open.line, open.column, "unsupported: row values");
+  }
+  return expect(TokenKind::kRParen);
+}
+
+Result<ExprPtr> ParserImpl::parse_subquery_expr(SourcePos open) {
+  if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
+  STRATA_ASSIGN(SelectPtr select, parse_select());
+  STRATA_TRY(expect(TokenKind::kRParen));
+  return finish(make_expr(Subquery{std::move(select)}, open));
 }
 
 Result<ExprPtr> ParserImpl::parse_literal_or_parameter() {
@@ -987,7 +1060,6 @@ Result<ExprPtr> ParserImpl::parse_name_expr() {
   Token first = take();
   SourcePos pos = pos_of(first);
   std::string name = unquote(first);
-  if (at(TokenKind::kLParen)) return parse_function_call(first, std::move(name));
   if (at(TokenKind::kDot)) {
     ColumnRef ref;
     take();
@@ -1011,10 +1083,32 @@ Result<ExprPtr> ParserImpl::parse_name_expr() {
   return finish(make_expr(ColumnRef{"", "", std::move(name)}, pos));
 }
 
-Result<ExprPtr> ParserImpl::parse_function_call(const Token& name_token, std::string name) {
+Status ParserImpl::parse_into(ExprPtr& out, int min_prec) {
+  Result<ExprPtr> e = parse_expr(min_prec);
+  if (!e.ok()) return e.status();
+  out = std::move(e).value();
+  return Status::ok();
+}
+
+Status ParserImpl::parse_list_into(std::vector<ExprPtr>& out, uint32_t max_count, std::string_view what) {
+  do {
+    if (out.size() >= max_count) return too_many_terms(what, max_count);
+    out.emplace_back();
+    STRATA_TRY(parse_into(out.back()));
+  } while (accept(TokenKind::kComma));
+  return Status::ok();
+}
+
+Status ParserImpl::too_many_terms(std::string_view what, uint32_t max_count) {
+  return fail_at(peek(), StatusCode::kSyntax,
+                 "too many terms in " + std::string(what) + " (maximum " + std::to_string(max_count) + ")");
+}
+
+Result<ExprPtr> ParserImpl::parse_function_call() {
+  const Token name = take();
   take();  // (
   FunctionCall call;
-  call.name = std::move(name);
+  call.name = unquote(name);
   if (accept(TokenKind::kStar)) {
     call.star = true;
   } else if (!at(TokenKind::kRParen)) {
@@ -1025,44 +1119,44 @@ Result<ExprPtr> ParserImpl::parse_function_call(const Token& name_token, std::st
     }
     // f(DISTINCT) with no arguments parses in SQLite (and fails when resolved).
     if (!at(TokenKind::kRParen)) {
-      STRATA_ASSIGN(call.args, parse_expr_list(std::numeric_limits<uint32_t>::max(), "argument list"));
-      if (at(TokenKind::kOrder)) return unsupported(peek(), "ORDER BY in aggregate functions");
+      STRATA_TRY(parse_list_into(call.args, std::numeric_limits<uint32_t>::max(), "argument list"));
     }
   }
+  return finish_function_call(std::move(call), pos_of(name));
+}
+
+Result<ExprPtr> ParserImpl::finish_function_call(FunctionCall call, SourcePos pos) {
+  if (at(TokenKind::kOrder)) return unsupported(peek(), "ORDER BY in aggregate functions");
   STRATA_TRY(expect(TokenKind::kRParen, "\",\" or \")\""));
   if (at(TokenKind::kFilter) && at(TokenKind::kLParen, 1)) return unsupported(peek(), "FILTER clause");
   if (at(TokenKind::kOver) && (at(TokenKind::kLParen, 1) || is_name(peek(1), false, false))) {
     return unsupported(peek(), "window functions");
   }
-  return finish(make_expr(std::move(call), pos_of(name_token)));
+  return finish(make_expr(std::move(call), pos));
 }
 
 Result<ExprPtr> ParserImpl::parse_case() {
-  Token case_token = take();
+  SourcePos pos = pos_of(take());
   Case c;
-  if (!at(TokenKind::kWhen)) {
-    STRATA_ASSIGN(c.base, parse_expr());
-  }
+  if (!at(TokenKind::kWhen)) STRATA_TRY(parse_into(c.base));
   if (!at(TokenKind::kWhen)) return syntax_error("WHEN");
-  while (accept(TokenKind::kWhen)) {
-    CaseWhen arm;
-    STRATA_ASSIGN(arm.when, parse_expr());
-    STRATA_TRY(expect(TokenKind::kThen));
-    STRATA_ASSIGN(arm.then, parse_expr());
-    c.whens.push_back(std::move(arm));
-  }
-  if (accept(TokenKind::kElse)) {
-    STRATA_ASSIGN(c.else_result, parse_expr());
-  }
+  while (accept(TokenKind::kWhen)) STRATA_TRY(parse_case_arm(c));
+  if (accept(TokenKind::kElse)) STRATA_TRY(parse_into(c.else_result));
   STRATA_TRY(expect(TokenKind::kEnd, "WHEN, ELSE or END"));
-  return finish(make_expr(std::move(c), pos_of(case_token)));
+  return finish(make_expr(std::move(c), pos));
 }
 
-Result<ExprPtr> ParserImpl::parse_cast() {
-  Token cast_token = take();
+Status ParserImpl::parse_case_arm(Case& c) {
+  c.whens.emplace_back();
+  STRATA_TRY(parse_into(c.whens.back().when));
+  STRATA_TRY(expect(TokenKind::kThen));
+  return parse_into(c.whens.back().then);
+}
+
+Result<ExprPtr> ParserImpl::parse_cast(const Token& cast_token) {
   take();  // (
   Cast cast;
-  STRATA_ASSIGN(cast.operand, parse_expr());
+  STRATA_TRY(parse_into(cast.operand));
   STRATA_TRY(expect(TokenKind::kAs));
   STRATA_ASSIGN(cast.type_name, parse_type_name(/*in_column_def=*/false));
   STRATA_TRY(expect(TokenKind::kRParen, "type name or \")\""));
@@ -1099,54 +1193,62 @@ Result<std::string> ParserImpl::parse_type_name(bool in_column_def) {
 // --- SELECT -------------------------------------------------------------------------
 
 Result<SelectPtr> ParserImpl::parse_select() {
-  STRATA_TRY(enter());
-  DepthGuard guard{this};
+  if (!enter(kSelectNesting)) return nesting_error();
+  NestingGuard guard{this, kSelectNesting};
   if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
-  auto select = std::make_unique<Select>();
+  SelectPtr select = make_box<Select>();
   select->pos = pos_of(peek());
   for (;;) {
-    STRATA_ASSIGN(SelectCore core, parse_select_core());
-    select->cores.push_back(std::move(core));
-    CompoundOp op;
-    Token op_token = peek();
-    if (accept(TokenKind::kUnion)) {
-      op = accept(TokenKind::kAll) ? CompoundOp::kUnionAll : CompoundOp::kUnion;
-    } else if (accept(TokenKind::kIntersect)) {
-      op = CompoundOp::kIntersect;
-    } else if (accept(TokenKind::kExcept)) {
-      op = CompoundOp::kExcept;
-    } else {
-      break;
-    }
-    if (select->cores.size() >= limits_.max_compound_terms) {
-      return fail_at(op_token, StatusCode::kSyntax,
-                     "too many terms in compound SELECT (maximum " +
-                         std::to_string(limits_.max_compound_terms) + ")");
-    }
-    select->ops.push_back(op);
+    select->cores.emplace_back();
+    STRATA_TRY(parse_select_core(select->cores.back()));
+    STRATA_ASSIGN(bool more, parse_compound_op(*select));
+    if (!more) break;
   }
   // As in SQLite's grammar, ORDER BY and LIMIT follow a SELECT core, never VALUES.
-  if (select->cores.back().kind == SelectCoreKind::kValues) {
-    STRATA_TRY(finish_select(*select));
-    return SelectPtr(std::move(select));
+  if (select->cores.back().kind == SelectCoreKind::kSelect) STRATA_TRY(parse_order_by_and_limit(*select));
+  STRATA_TRY(finish_select(*select));
+  return select;
+}
+
+// Consumes a compound operator and records it; false at the end of the compound.
+Result<bool> ParserImpl::parse_compound_op(Select& select) {
+  const Token op_token = peek();
+  CompoundOp op;
+  if (accept(TokenKind::kUnion)) {
+    op = accept(TokenKind::kAll) ? CompoundOp::kUnionAll : CompoundOp::kUnion;
+  } else if (accept(TokenKind::kIntersect)) {
+    op = CompoundOp::kIntersect;
+  } else if (accept(TokenKind::kExcept)) {
+    op = CompoundOp::kExcept;
+  } else {
+    return false;
   }
+  if (select.cores.size() >= limits_.max_compound_terms) {
+    return fail_at(op_token, StatusCode::kSyntax,
+                   "too many terms in compound SELECT (maximum " + std::to_string(limits_.max_compound_terms) +
+                       ")");
+  }
+  select.ops.push_back(op);
+  return true;
+}
+
+Status ParserImpl::parse_order_by_and_limit(Select& select) {
   if (at(TokenKind::kOrder)) {
     take();
     STRATA_TRY(expect(TokenKind::kBy));
-    STRATA_ASSIGN(select->order_by, parse_ordering_terms(/*allow_nulls=*/true));
+    STRATA_ASSIGN(select.order_by, parse_ordering_terms(/*allow_nulls=*/true));
   }
   if (accept(TokenKind::kLimit)) {
-    STRATA_ASSIGN(select->limit, parse_expr());
+    STRATA_TRY(parse_into(select.limit));
     if (accept(TokenKind::kOffset)) {
-      STRATA_ASSIGN(select->offset, parse_expr());
+      STRATA_TRY(parse_into(select.offset));
     } else if (accept(TokenKind::kComma)) {
       // LIMIT offset, count
-      select->offset = std::move(select->limit);
-      STRATA_ASSIGN(select->limit, parse_expr());
+      select.offset = std::move(select.limit);
+      STRATA_TRY(parse_into(select.limit));
     }
   }
-  STRATA_TRY(finish_select(*select));
-  return SelectPtr(std::move(select));
+  return Status::ok();
 }
 
 Status ParserImpl::finish_select(Select& select) {
@@ -1163,23 +1265,9 @@ Status ParserImpl::finish_select(Select& select) {
   return set_height(select, h + 1);
 }
 
-Result<SelectCore> ParserImpl::parse_select_core() {
-  SelectCore core;
+Status ParserImpl::parse_select_core(SelectCore& core) {
   core.pos = pos_of(peek());
-  if (accept(TokenKind::kValues)) {
-    core.kind = SelectCoreKind::kValues;
-    do {
-      Token row_start = peek();
-      STRATA_TRY(expect(TokenKind::kLParen));
-      STRATA_ASSIGN(std::vector<ExprPtr> row, parse_expr_list(limits_.max_columns, "VALUES row"));
-      STRATA_TRY(expect(TokenKind::kRParen, "\",\" or \")\""));
-      if (!core.values.empty() && row.size() != core.values.front().size()) {
-        return fail_at(row_start, StatusCode::kSyntax, "all VALUES must have the same number of terms");
-      }
-      core.values.push_back(std::move(row));
-    } while (accept(TokenKind::kComma));
-    return core;
-  }
+  if (accept(TokenKind::kValues)) return parse_values_rows(core);
   STRATA_TRY(expect(TokenKind::kSelect, "SELECT or VALUES"));
   if (accept(TokenKind::kDistinct)) {
     core.distinct = true;
@@ -1187,39 +1275,49 @@ Result<SelectCore> ParserImpl::parse_select_core() {
     accept(TokenKind::kAll);
   }
   do {
-    if (core.columns.size() >= limits_.max_columns) {
-      return fail_at(peek(), StatusCode::kSyntax,
-                     "too many columns in result set (maximum " + std::to_string(limits_.max_columns) + ")");
-    }
-    STRATA_ASSIGN(ResultColumn column, parse_result_column());
-    core.columns.push_back(std::move(column));
+    if (core.columns.size() >= limits_.max_columns) return too_many_columns("in result set");
+    core.columns.emplace_back();
+    STRATA_TRY(parse_result_column(core.columns.back()));
   } while (accept(TokenKind::kComma));
-  if (accept(TokenKind::kFrom)) {
-    STRATA_ASSIGN(core.from, parse_join_source());
-  }
-  if (accept(TokenKind::kWhere)) {
-    STRATA_ASSIGN(core.where, parse_expr());
-  }
+  if (accept(TokenKind::kFrom)) STRATA_TRY(parse_join_source(core.from));
+  if (accept(TokenKind::kWhere)) STRATA_TRY(parse_into(core.where));
   if (at(TokenKind::kGroup)) {
     take();
     STRATA_TRY(expect(TokenKind::kBy));
-    STRATA_ASSIGN(core.group_by, parse_expr_list(limits_.max_columns, "GROUP BY"));
+    STRATA_TRY(parse_list_into(core.group_by, limits_.max_columns, "GROUP BY"));
   }
-  if (accept(TokenKind::kHaving)) {
-    STRATA_ASSIGN(core.having, parse_expr());
-  }
+  if (accept(TokenKind::kHaving)) STRATA_TRY(parse_into(core.having));
   if (at(TokenKind::kWindow) && is_name(peek(1), false, false) && at(TokenKind::kAs, 2)) {
     return unsupported(peek(), "window functions");
   }
-  return core;
+  return Status::ok();
 }
 
-Result<ResultColumn> ParserImpl::parse_result_column() {
-  ResultColumn column;
+Status ParserImpl::parse_values_rows(SelectCore& core) {
+  core.kind = SelectCoreKind::kValues;
+  do {
+    const Token row_start = peek();
+    STRATA_TRY(expect(TokenKind::kLParen));
+    core.values.emplace_back();
+    STRATA_TRY(parse_list_into(core.values.back(), limits_.max_columns, "VALUES row"));
+    STRATA_TRY(expect(TokenKind::kRParen, "\",\" or \")\""));
+    if (core.values.back().size() != core.values.front().size()) {
+      return fail_at(row_start, StatusCode::kSyntax, "all VALUES must have the same number of terms");
+    }
+  } while (accept(TokenKind::kComma));
+  return Status::ok();
+}
+
+Status ParserImpl::too_many_columns(std::string_view where) {
+  return fail_at(peek(), StatusCode::kSyntax,
+                 "too many columns " + std::string(where) + " (maximum " + std::to_string(limits_.max_columns) + ")");
+}
+
+Status ParserImpl::parse_result_column(ResultColumn& column) {
   column.pos = pos_of(peek());
   if (accept(TokenKind::kStar)) {
     column.kind = ResultColumnKind::kStar;
-    return column;
+    return Status::ok();
   }
   // table.* (CAST and RAISE here start expressions, as in SQLite).
   if (is_name(peek(), /*allow_string=*/true, /*allow_join=*/true) && !at(TokenKind::kCast) &&
@@ -1228,12 +1326,12 @@ Result<ResultColumn> ParserImpl::parse_result_column() {
     column.table = unquote(take());
     take();  // .
     take();  // *
-    return column;
+    return Status::ok();
   }
   column.kind = ResultColumnKind::kExpr;
-  STRATA_ASSIGN(column.expr, parse_expr());
+  STRATA_TRY(parse_into(column.expr));
   STRATA_ASSIGN(column.alias, parse_optional_alias());
-  return column;
+  return Status::ok();
 }
 
 // join-op: up to three JOIN keywords, then JOIN. As in SQLite, the words combine as
@@ -1278,81 +1376,86 @@ Status ParserImpl::parse_join_operator(Join& join) {
   return Status::ok();
 }
 
-Result<TableRefPtr> ParserImpl::parse_join_source() {
-  STRATA_ASSIGN(TableRefPtr left, parse_table_primary());
+Status ParserImpl::parse_join_source(TableRefPtr& out) {
+  STRATA_TRY(parse_table_primary(out));
   uint32_t tables = 1;
-  for (;;) {
-    Token op_token = peek();
-    Join join;
-    if (accept(TokenKind::kComma)) {
-      join.kind = JoinKind::kComma;
-    } else if (at(TokenKind::kJoin) || is_join_keyword(peek().kind)) {
-      STRATA_TRY(parse_join_operator(join));
-    } else {
-      break;
-    }
+  while (at(TokenKind::kComma) || at(TokenKind::kJoin) || is_join_keyword(peek().kind)) {
     if (++tables > limits_.max_join_tables) {
-      return fail_at(op_token, StatusCode::kSyntax,
+      return fail_at(peek(), StatusCode::kSyntax,
                      "at most " + std::to_string(limits_.max_join_tables) + " tables in a join");
     }
-    join.left = std::move(left);
-    STRATA_ASSIGN(join.right, parse_table_primary());
-    if (accept(TokenKind::kOn)) {
-      STRATA_ASSIGN(join.on, parse_expr());
-    } else if (at(TokenKind::kUsing)) {
-      take();
-      STRATA_ASSIGN(join.using_columns, parse_name_list("column name"));
-    }
-    auto ref = std::make_unique<TableRef>();
-    ref->pos = pos_of(op_token);
-    uint32_t h = 1 + std::max({height_of(join.left), height_of(join.right), height_of(join.on)});
-    ref->node = std::move(join);
-    STRATA_TRY(set_height(*ref, h));
-    left = TableRefPtr(std::move(ref));
+    STRATA_TRY(parse_join_step(out));
   }
-  return left;
+  return Status::ok();
 }
 
-Result<TableRefPtr> ParserImpl::parse_table_primary() {
-  STRATA_TRY(enter());
-  DepthGuard guard{this};
-  Token first = peek();
-  auto ref = std::make_unique<TableRef>();
-  ref->pos = pos_of(first);
-  if (accept(TokenKind::kLParen)) {
-    if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
-    if (at_select_start()) {
-      SubqueryTable sub;
-      STRATA_ASSIGN(sub.select, parse_select());
-      STRATA_TRY(expect(TokenKind::kRParen));
-      STRATA_ASSIGN(sub.alias, parse_optional_alias());
-      uint32_t h = 1 + height_of(sub.select);
-      ref->node = std::move(sub);
-      STRATA_TRY(set_height(*ref, h));
-      return TableRefPtr(std::move(ref));
-    }
-    STRATA_ASSIGN(TableRefPtr inner, parse_join_source());
-    STRATA_TRY(expect(TokenKind::kRParen));
-    Token alias_token = peek();
-    STRATA_ASSIGN(std::string alias, parse_optional_alias());
-    if (!alias.empty()) {
-      // (t) AS x names t; an alias for a parenthesized join has no table to name.
-      auto* table = std::get_if<TableName>(&inner->node);
-      auto* subquery = std::get_if<SubqueryTable>(&inner->node);
-      if (table != nullptr && table->alias.empty()) {
-        table->alias = std::move(alias);
-      } else if (subquery != nullptr && subquery->alias.empty()) {
-        subquery->alias = std::move(alias);
-      } else {
-        return unsupported(alias_token, "alias on a parenthesized join");
-      }
-    }
-    return inner;
+// One "join-op table [constraint]" step: out becomes Join{out, table}.
+Status ParserImpl::parse_join_step(TableRefPtr& out) {
+  TableRefPtr ref = make_box<TableRef>();
+  ref->pos = pos_of(peek());
+  Join& join = ref->node.emplace<Join>();
+  if (accept(TokenKind::kComma)) {
+    join.kind = JoinKind::kComma;
+  } else {
+    STRATA_TRY(parse_join_operator(join));
   }
-  STRATA_ASSIGN(TableName table, parse_qualified_table(/*bare_alias=*/true));
-  ref->node = std::move(table);
-  STRATA_TRY(set_height(*ref, 1));
-  return TableRefPtr(std::move(ref));
+  join.left = std::move(out);
+  STRATA_TRY(parse_table_primary(join.right));
+  if (accept(TokenKind::kOn)) {
+    STRATA_TRY(parse_into(join.on));
+  } else if (accept(TokenKind::kUsing)) {
+    STRATA_ASSIGN(join.using_columns, parse_name_list("column name"));
+  }
+  uint32_t h = 1 + std::max({height_of(join.left), height_of(join.right), height_of(join.on)});
+  ref->height = h;
+  out = std::move(ref);
+  return Status::ok();
+}
+
+Status ParserImpl::parse_table_primary(TableRefPtr& out) {
+  if (!enter(kSelectNesting)) return nesting_error();
+  NestingGuard guard{this, kSelectNesting};
+  if (at(TokenKind::kLParen)) {
+    if (at(TokenKind::kWith, 1)) return unsupported(peek(1), "WITH clause");
+    if (at(TokenKind::kSelect, 1) || at(TokenKind::kValues, 1)) return parse_subquery_table(out);
+    return parse_parenthesized_join(out);
+  }
+  out = make_box<TableRef>();
+  out->pos = pos_of(peek());
+  STRATA_ASSIGN(out->node, parse_qualified_table(/*bare_alias=*/true));
+  out->height = 1;
+  return Status::ok();
+}
+
+Status ParserImpl::parse_subquery_table(TableRefPtr& out) {
+  out = make_box<TableRef>();
+  out->pos = pos_of(take());  // (
+  SubqueryTable& sub = out->node.emplace<SubqueryTable>();
+  STRATA_ASSIGN(sub.select, parse_select());
+  STRATA_TRY(expect(TokenKind::kRParen));
+  STRATA_ASSIGN(sub.alias, parse_optional_alias());
+  out->height = 1 + height_of(sub.select);
+  return Status::ok();
+}
+
+Status ParserImpl::parse_parenthesized_join(TableRefPtr& out) {
+  take();  // (
+  STRATA_TRY(parse_join_source(out));
+  STRATA_TRY(expect(TokenKind::kRParen));
+  const Token alias_token = peek();
+  STRATA_ASSIGN(std::string alias, parse_optional_alias());
+  if (alias.empty()) return Status::ok();
+  // (t) AS x names t; an alias for a parenthesized join has no table to name.
+  auto* table = std::get_if<TableName>(&out->node);
+  auto* subquery = std::get_if<SubqueryTable>(&out->node);
+  if (table != nullptr && table->alias.empty()) {
+    table->alias = std::move(alias);
+  } else if (subquery != nullptr && subquery->alias.empty()) {
+    subquery->alias = std::move(alias);
+  } else {
+    return unsupported(alias_token, "alias on a parenthesized join");
+  }
+  return Status::ok();
 }
 
 // [schema.]name [AS alias] [INDEXED BY index | NOT INDEXED]; in FROM (bare_alias) the

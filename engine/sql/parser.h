@@ -28,9 +28,15 @@ namespace strata::sql {
 struct ParseLimits {
   // Longest statement, in bytes ("statement too long").
   uint32_t max_statement_bytes = 16u << 20;
-  // Deepest nesting of expressions, subqueries and parenthesized joins, counted both as
-  // parser recursion and as the height of the tree ("expression tree is too large").
+  // Tallest expression tree, subqueries included: SQLite's SQLITE_MAX_EXPR_DEPTH
+  // ("expression tree is too large"). Bounds every recursive walk of the AST.
   uint32_t max_depth = 1000;
+  // How deep the parser may recurse ("nested too deeply"): one unit per operand
+  // (parentheses, prefix operators, right-hand sides), four per SELECT or parenthesized
+  // FROM item. Twice max_depth and then some, so that any expression tree within
+  // max_depth prints (fully parenthesized) to text that parses back. Keeps the stack
+  // under ~4 MiB even in AddressSanitizer builds.
+  uint32_t max_nesting = 2048;
   // Most SELECTs in one compound (SQLite's SQLITE_MAX_COMPOUND_SELECT).
   uint32_t max_compound_terms = 500;
   // Most columns in a table, result set, VALUES row, GROUP BY or ORDER BY
