@@ -3,6 +3,8 @@
 #include "engine/query/run.h"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 #include <set>
 
 #include "engine/codec/key_codec.h"
@@ -16,6 +18,25 @@ namespace {
 
 Status too_complex(const sql::SourcePos& pos, const std::string& what) {
   return at(pos, Status::unsupported(what));
+}
+
+// The column number an ORDER BY term names, as sqlite3ExprIsInteger reads it: an integer
+// literal that fits in 32 bits, under any number of unary + and -. Other integers (1e10,
+// 4294967296) are constant expressions, which do not order anything.
+std::optional<int64_t> order_by_ordinal(const sql::Expr& e) {
+  if (const auto* lit = e.as<sql::Literal>()) {
+    if (lit->kind != sql::LiteralKind::kInteger) return std::nullopt;
+    int64_t v = lit->value.as_integer();
+    if (v < 0 || v > std::numeric_limits<int32_t>::max()) return std::nullopt;
+    return v;
+  }
+  if (const auto* u = e.as<sql::Unary>()) {
+    if (u->op != sql::UnaryOp::kPlus && u->op != sql::UnaryOp::kMinus) return std::nullopt;
+    std::optional<int64_t> v = order_by_ordinal(*u->operand);
+    if (v && u->op == sql::UnaryOp::kMinus) *v = -*v;
+    return v;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -115,18 +136,33 @@ Status plan_select_for(Database* db, const sql::Select& select, SelectPlan* plan
     }
   }
   plan->distinct = core.distinct;
+  // From here on (WHERE, ORDER BY) a name that is no column may be a result alias.
+  std::vector<std::pair<std::string, const sql::Expr*>> aliases;
+  for (const sql::ResultColumn& rc : core.columns) {
+    if (rc.kind == sql::ResultColumnKind::kExpr && !rc.alias.empty()) {
+      aliases.emplace_back(rc.alias, rc.expr.get());
+    }
+  }
+  binder.set_aliases(aliases);
 
-  // ORDER BY: an integer constant k is the k-th result column; a bare name that is a
-  // result alias is that column; anything else is an expression over the table.
+  // ORDER BY (after skipping COLLATE): a bare name that is a result alias is that column; an
+  // integer (SQLite: a literal that fits in 32 bits, with any + and - signs) is the k-th
+  // result column; anything else is an expression over the table.
   for (const sql::OrderingTerm& term : select.order_by) {
     OrderKey key;
     key.desc = term.order == sql::SortOrder::kDesc;
     key.nulls_first = term.nulls == sql::NullsOrder::kDefault ? !key.desc
                                                               : term.nulls == sql::NullsOrder::kFirst;
     const sql::Expr* e = term.expr.get();
-    const sql::Literal* lit = e->as<sql::Literal>();
-    if (lit != nullptr && lit->kind == sql::LiteralKind::kInteger) {
-      int64_t k = lit->value.as_integer();
+    while (const auto* c = e->as<sql::Collate>()) e = c->operand.get();
+    std::optional<int64_t> ordinal = order_by_ordinal(*e);
+    const sql::ColumnRef* bare = e->as<sql::ColumnRef>();
+    bool alias_term = false;
+    if (bare != nullptr && bare->table.empty() && bare->schema.empty()) {
+      for (const auto& a : aliases) alias_term = alias_term || lower(a.first) == lower(bare->column);
+    }
+    if (ordinal && !alias_term) {
+      int64_t k = *ordinal;
       if (k < 1 || k > static_cast<int64_t>(plan->outputs.size())) {
         return at(e->pos, Status::invalid_argument(
                               "ORDER BY term out of range - should be between 1 and " +
@@ -141,7 +177,7 @@ Status plan_select_for(Database* db, const sql::Select& select, SelectPlan* plan
     } else {
       const sql::ColumnRef* ref = e->as<sql::ColumnRef>();
       bool aliased = false;
-      if (ref != nullptr && ref->table.empty()) {
+      if (ref != nullptr && ref->table.empty() && ref->schema.empty()) {
         for (size_t i = 0; i < core.columns.size() && i < output_asts.size(); ++i) {
           if (!core.columns[i].alias.empty() && lower(core.columns[i].alias) == lower(ref->column) &&
               output_asts[i] != nullptr) {
@@ -167,6 +203,7 @@ Status plan_select_for(Database* db, const sql::Select& select, SelectPlan* plan
     STRATA_ASSIGN(plan->residual, binder.bind(*core.where));
   }
   plan->sort_needed = !plan->order_by.empty() && !order_served;
+  binder.set_aliases({});  // LIMIT and OFFSET see no aliases (nor columns)
   if (select.limit) {
     STRATA_ASSIGN(plan->limit, binder.bind(*select.limit));
     if (!plan->limit->is_constant_for_scan()) {

@@ -281,7 +281,7 @@ Result<BoundExprPtr> Binder::bind_column(const sql::Expr& expr, const sql::Colum
   if (!ref.schema.empty() && lower(ref.schema) != "main") {
     return at(expr.pos, Status::not_found("no such column: " + ref.schema + "." + display));
   }
-  if (table_ == nullptr) return at(expr.pos, Status::not_found("no such column: " + display));
+  if (table_ == nullptr) return bind_alias(expr, ref, display);
   if (!ref.table.empty()) {
     std::string want = lower(ref.table);
     bool matches = alias_.empty() ? want == lower(table_->name) : want == lower(alias_);
@@ -308,6 +308,22 @@ Result<BoundExprPtr> Binder::bind_column(const sql::Expr& expr, const sql::Colum
     e->affinity = exec::Affinity::kInteger;
     e->has_affinity = true;
     return e;
+  }
+  return bind_alias(expr, ref, display);
+}
+
+Result<BoundExprPtr> Binder::bind_alias(const sql::Expr& expr, const sql::ColumnRef& ref,
+                                        const std::string& display) {
+  if (ref.table.empty() && ref.schema.empty() && alias_depth_ == 0) {
+    std::string name = lower(ref.column);
+    for (const auto& [alias, aliased] : aliases_) {
+      if (lower(alias) != name) continue;
+      // The first result column with this alias; its expression binds against the table.
+      ++alias_depth_;
+      Result<BoundExprPtr> b = bind(*aliased);
+      --alias_depth_;
+      return b;
+    }
   }
   return at(expr.pos, Status::not_found("no such column: " + display));
 }

@@ -80,15 +80,26 @@ class Binder {
   // table may be null (a FROM-less SELECT); alias is the FROM alias, if any.
   Binder(const TableDef* table, std::string alias) : table_(table), alias_(std::move(alias)) {}
   Result<BoundExprPtr> bind(const sql::Expr& expr);
+  // Result-column aliases (SELECT a + 1 AS x ...): WHERE and ORDER BY may name them, as in
+  // SQLite, where a name that is no column of the table stands for the aliased expression.
+  // REQUIRES: the expressions outlive the binder.
+  void set_aliases(std::vector<std::pair<std::string, const sql::Expr*>> aliases) {
+    aliases_ = std::move(aliases);
+  }
   // Highest parameter number seen.
   int max_parameter() const { return max_parameter_; }
 
  private:
   Result<BoundExprPtr> bind_column(const sql::Expr& expr, const sql::ColumnRef& ref);
+  // A name that is no column: a result-column alias, or "no such column".
+  Result<BoundExprPtr> bind_alias(const sql::Expr& expr, const sql::ColumnRef& ref,
+                                  const std::string& display);
   const TableDef* table_;
   std::string alias_;
   int max_parameter_ = 0;
   int depth_ = 0;
+  std::vector<std::pair<std::string, const sql::Expr*>> aliases_;
+  int alias_depth_ = 0;  // aliases being expanded (an alias never names itself)
 };
 
 // "LINE:COL: message" when the position is known.
