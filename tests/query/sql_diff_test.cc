@@ -907,6 +907,51 @@ TEST(SqlDiffCorpus, QueriesOverOneTable) {
   run_corpus(&d, statements);
 }
 
+// Bound parameters have no affinity: a column's affinity converts them, as it converts
+// literals. Each statement runs with every value of a hand-picked list bound to ?1.
+TEST(SqlDiffCorpus, BoundParametersCompareLikeLiterals) {
+  SqlDiff d;
+  run_corpus(&d, {
+                     "CREATE TABLE bp(id INTEGER PRIMARY KEY, i INTEGER, t TEXT, r REAL, x)",
+                     "INSERT INTO bp VALUES (1, 1, '1', 1.0, 1), (2, 2, '2', 2.5, '2'), "
+                     "(3, 12, '12', 12, 12.0), (4, NULL, 'a', NULL, x'31'), (5, -3, '', -0.5, '')",
+                     "CREATE INDEX bp_t ON bp(t)",
+                     "CREATE INDEX bp_x ON bp(x)",
+                 });
+  const std::vector<Value> values = {
+      Value::null(),      Value::integer(1), Value::integer(12),  Value::real(12.0),
+      Value::real(2.5),   Value::text("12"), Value::text(" 12 "), Value::text("2.5"),
+      Value::text("a"),   Value::text(""),   Value::blob("1"),    Value::blob(""),
+      Value::integer(-3), Value::real(-0.0), Value::text("1e1"),  Value::integer(INT64_MIN),
+  };
+  const char* kStatements[] = {
+      "SELECT ?1, typeof(?1), ?1 + 1, ?1 || 'x', -?1, CAST(?1 AS INTEGER), ?1 = 12, ?1 IS NULL",
+      "SELECT id FROM bp WHERE id = ?1 ORDER BY id",
+      "SELECT id FROM bp WHERE id > ?1 ORDER BY id",
+      "SELECT id FROM bp WHERE i = ?1 ORDER BY id",
+      "SELECT id FROM bp WHERE i < ?1 ORDER BY id",
+      "SELECT id FROM bp WHERE t = ?1 ORDER BY id",
+      "SELECT id FROM bp WHERE t >= ?1 ORDER BY id",
+      "SELECT id FROM bp WHERE r BETWEEN ?1 AND 100 ORDER BY id",
+      "SELECT id FROM bp WHERE x = ?1 ORDER BY id",
+      "SELECT id FROM bp WHERE x IN (?1, 2) ORDER BY id",
+      "SELECT id FROM bp WHERE ?1 IN (i, t, r, x) ORDER BY id",
+      "SELECT id FROM bp ORDER BY id LIMIT ?1",
+      "SELECT id, CASE ?1 WHEN i THEN 'i' WHEN t THEN 't' ELSE 'none' END FROM bp ORDER BY id",
+  };
+  for (const char* sql : kStatements) {
+    for (const Value& v : values) {
+      std::vector<Value> params{v};
+      std::string mismatch = d.diff(sql, SqlDiff::Order::kAuto, params);
+      if (!mismatch.empty()) ADD_FAILURE() << mismatch;
+    }
+  }
+  std::string mismatch = d.diff("INSERT INTO bp(i, t, r, x) VALUES (?1, ?1, ?1, ?1)",
+                                SqlDiff::Order::kAuto, std::vector<Value>{Value::text(" 7 ")});
+  EXPECT_EQ(mismatch, "");
+  EXPECT_EQ(d.diff("SELECT * FROM bp ORDER BY id"), "");
+}
+
 TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
   SqlDiff d;
   ASSERT_EQ(d.diff("CREATE TABLE t(a, b)"), "");

@@ -13,7 +13,9 @@
 // query without DISTINCT, ORDER BY, LIMIT and OFFSET as SQLite runs it.
 #pragma once
 
+#include <algorithm>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -24,9 +26,10 @@
 
 namespace strata::test {
 
-// Runs the first statement of sql on a Strata database, in the shape SqliteOracle returns.
+// Runs the first statement of sql on a Strata database, in the shape SqliteOracle returns,
+// with params bound to ?1, ?2, ...
 inline SqlOutcome run_strata(query::Database* db, std::string_view sql,
-                             const sql::Stmt** ast = nullptr,
+                             std::span<const Value> params = {}, const sql::Stmt** ast = nullptr,
                              std::unique_ptr<query::Statement>* keep = nullptr) {
   SqlOutcome out;
   int64_t changes_before = db->total_changes();
@@ -41,6 +44,13 @@ inline SqlOutcome run_strata(query::Database* db, std::string_view sql,
   if (!prepared.ok()) return fail(prepared.status());
   std::unique_ptr<query::Statement> stmt = std::move(prepared).value();
   if (ast != nullptr) *ast = &stmt->ast();
+  for (size_t i = 0; i < params.size(); ++i) {
+    Status bound = stmt->bind(static_cast<int>(i) + 1, params[i]);
+    if (!bound.is_ok()) {
+      if (keep != nullptr) *keep = std::move(stmt);
+      return fail(bound);
+    }
+  }
   while (true) {
     Result<bool> has_row = stmt->step();
     if (!has_row.ok()) {
@@ -71,13 +81,14 @@ class SqlDiff {
 
   // Empty when Strata agrees with SQLite on sql; else a report naming the statement and
   // showing both results.
-  std::string diff(std::string_view sql, Order order = Order::kAuto) {
+  std::string diff(std::string_view sql, Order order = Order::kAuto,
+                   std::span<const Value> params = {}) {
     if (!db_) return "strata database did not open: " + open_error_;
     ++statements_;
     const sql::Stmt* ast = nullptr;
     std::unique_ptr<query::Statement> keep;
-    SqlOutcome expected = sqlite_.run(sql);
-    SqlOutcome actual = run_strata(db_.get(), sql, &ast, &keep);
+    SqlOutcome expected = sqlite_.run(sql, params);
+    SqlOutcome actual = run_strata(db_.get(), sql, params, &ast, &keep);
     if (actual.ok) ++succeeded_;
     if (actual.ok && !actual.rows.empty()) ++returned_rows_;
     CompareOptions options;
@@ -90,10 +101,14 @@ class SqlDiff {
     std::string mismatch = compare_outcomes(expected, actual, options);
     if (mismatch.empty() && expected.ok && select != nullptr &&
         (options.distinct || options.limited) && select->cores.size() == 1) {
-      mismatch = check_rows_exist(*select, actual);
+      mismatch = check_rows_exist(*select, actual, params);
     }
     if (mismatch.empty()) return "";
-    return "statement: " + std::string(sql) + "\n  mismatch: " + mismatch +
+    std::string bound;
+    for (size_t i = 0; i < params.size(); ++i) {
+      bound += (i ? ", " : "\n  parameters: ") + describe_value(params[i]);
+    }
+    return "statement: " + std::string(sql) + bound + "\n  mismatch: " + mismatch +
            "\n  sqlite: " + describe_outcome(expected) + "\n  strata: " + describe_outcome(actual);
   }
 
@@ -105,14 +120,18 @@ class SqlDiff {
 
  private:
   // Every row of `actual` is a row of the query without DISTINCT, ORDER BY and LIMIT.
-  std::string check_rows_exist(const sql::Select& select, const SqlOutcome& actual) {
+  std::string check_rows_exist(const sql::Select& select, const SqlOutcome& actual,
+                               std::span<const Value> params) {
     sql::Select all = select;
     all.cores[0].distinct = false;
     all.order_by.clear();
     all.limit = nullptr;
     all.offset = nullptr;
     std::string text = sql::to_sql(all);
-    SqlOutcome candidates = sqlite_.run(text);
+    // Removing LIMIT may remove parameters: bind only those the query still has.
+    Result<std::unique_ptr<query::Statement>> parsed = db_->prepare(text);
+    size_t count = parsed.ok() ? static_cast<size_t>((*parsed)->parameter_count()) : 0;
+    SqlOutcome candidates = sqlite_.run(text, params.first(std::min(count, params.size())));
     if (!candidates.ok) return "sqlite fails on the unrestricted query " + text;
     for (const Row& row : actual.rows) {
       bool found = false;
