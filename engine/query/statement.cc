@@ -662,6 +662,8 @@ Status Statement::execute_write(WriteTx* tx) {
         }
       }
       STRATA_ASSIGN(BoundExprPtr e, binder.bind(*a.value));
+      // SET a = x, a = y: only the rightmost is evaluated (the others are still resolved).
+      std::erase_if(sets, [c](const auto& set) { return set.first == c; });
       sets.emplace_back(c, std::move(e));
     }
     std::vector<std::pair<int64_t, std::vector<Value>>> matches;

@@ -377,6 +377,11 @@ TEST(SqlDiffCorpus, ConstraintViolationsFailOnBothAndChangeNothing) {
           "UPDATE OR REPLACE u SET b = NULL WHERE id = 2000",
           "UPDATE OR REPLACE u SET id = 30 WHERE id = 2000",
           "UPDATE u SET d = 'q' WHERE b = 2",
+          // Regression: of several assignments to one column only the rightmost is evaluated.
+          "UPDATE u SET d = abs(-9223372036854775808), d = 'twice' WHERE b = 2",
+          "UPDATE u SET d = 'a' LIKE 'b' ESCAPE 'xy', d = d || '!' WHERE b = 2",
+          "UPDATE u SET d = nosuchcolumn, d = 1 WHERE b = 2",
+          "UPDATE u SET id = 500, rowid = 501, c = 1, c = 2 WHERE id = 30",
           dump("u"),
           "UPDATE u SET nope = 1",
           "UPDATE nope SET a = 1",
@@ -1233,7 +1238,7 @@ class WorkloadGenerator {
       } else if (c.integer_primary_key) {
         value = chance(0.5) ? rowid_literal() : c.name + " + " + std::to_string(uniform(-3, 20));
       } else {
-        value = chance(0.5) ? literal() : scalar_expr(&t, 2);
+        value = chance(0.5) ? literal() : chance(0.8) ? scalar_expr(&t, 2) : risky_expr(t);
       }
       sets += (i ? ", " : "") + c.name + " = " + value;
     }
@@ -1399,14 +1404,58 @@ class WorkloadGenerator {
     }
   }
 
+  // An expression that may fail at run time (abs(-9223372036854775808), a LIKE escape that
+  // is not one character). Only where every engine evaluates it on the same rows: the
+  // result columns of a query without LIMIT, and SET.
+  std::string risky_expr(const Table& t) {
+    auto x = [&]() { return scalar_expr(&t, 1); };
+    switch (uniform(0, 11)) {
+      case 0:
+        return "abs(" + x() + ")";
+      case 1:
+        return "instr(" + x() + ", " + x() + ")";
+      case 2:
+        return "replace(" + x() + ", " + x() + ", " + x() + ")";
+      case 3:
+        return std::string(chance(0.5) ? "ltrim(" : "rtrim(") + x() + ", " + x() + ")";
+      case 4:
+        return "trim(" + x() + ", " + literal() + ")";
+      case 5:
+        return "char(" + std::to_string(uniform(0, 300)) + ", " + x() + ")";
+      case 6:
+        return "hex(zeroblob(" + std::to_string(uniform(-1, 3)) + "))";
+      case 7:
+        return x() + " LIKE " + x() + " ESCAPE " + x();
+      case 8:
+        return "like(" + x() + ", " + x() + ")";
+      case 9:
+        return x() + (chance(0.5) ? " GLOB " : " NOT GLOB ") + x();
+      case 10:
+        return "substr(" + x() + ", " + x() + ", " + x() + ")";
+      default:
+        return "round(" + x() + ", " + x() + ")";
+    }
+  }
+
   std::string select(const Table& t) {
+    bool ordered = chance(0.6);
+    bool limited = ordered && chance(0.4);
     std::vector<std::string> outputs;
+    std::vector<std::string> aliases;  // of outputs that cannot fail
     if (chance(0.3)) {
       outputs.push_back("*");
     } else {
       int n = uniform(1, 3);
       for (int i = 0; i < n; ++i) {
-        outputs.push_back(chance(0.6) ? column(t).name : scalar_expr(&t, 2));
+        std::string o;
+        bool risky = !limited && chance(0.15);
+        o = risky ? risky_expr(t) : chance(0.6) ? column(t).name : scalar_expr(&t, 2);
+        if (chance(0.2)) {
+          std::string alias = "o" + std::to_string(i);
+          o += " AS " + alias;
+          if (!risky) aliases.push_back(alias);
+        }
+        outputs.push_back(o);
       }
       if (chance(0.3)) outputs.push_back("rowid");
     }
@@ -1414,8 +1463,16 @@ class WorkloadGenerator {
     std::string s = std::string("SELECT ") + (distinct ? "DISTINCT " : "");
     for (size_t i = 0; i < outputs.size(); ++i) s += (i ? ", " : "") + outputs[i];
     s += " FROM " + t.name;
-    if (chance(0.8)) s += " WHERE " + predicate(t, 3);
-    if (chance(0.6)) {
+    if (chance(0.8)) {
+      s += " WHERE " + predicate(t, 3);
+      static const char* kCmp[] = {"=", "<>", "<", ">=", "IS NOT"};
+      if (!aliases.empty() && chance(0.3)) {
+        s += " AND " +
+             aliases[static_cast<size_t>(uniform(0, static_cast<int>(aliases.size()) - 1))] + " " +
+             pick(kCmp) + " " + literal();
+      }
+    }
+    if (ordered) {
       // ORDER BY every output column, so the order is fully determined.
       size_t n = outputs[0] == "*" ? t.columns.size() : outputs.size();
       std::vector<size_t> order(n);
@@ -1427,7 +1484,7 @@ class WorkloadGenerator {
         if (chance(0.3)) s += " DESC";
         if (chance(0.1)) s += chance(0.5) ? " NULLS FIRST" : " NULLS LAST";
       }
-      if (chance(0.4)) {
+      if (limited) {
         s += " LIMIT " + std::to_string(uniform(0, 5));
         if (chance(0.4)) s += " OFFSET " + std::to_string(uniform(0, 3));
       }
