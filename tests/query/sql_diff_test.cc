@@ -14,6 +14,7 @@
 #include "tests/support/sql_diff.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -999,6 +1000,9 @@ TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
 // few things whose SQLite result depends on its query plan (the order an UPDATE visits rows
 // when it changes a UNIQUE column by an expression; which row an OR IGNORE/REPLACE UPDATE of
 // many rows keeps; runtime errors in WHERE).
+// A pseudo-statement of random workloads: close the Strata database and open it again.
+const std::string kReopen = ".reopen";
+
 class WorkloadGenerator {
  public:
   struct Column {
@@ -1013,6 +1017,8 @@ class WorkloadGenerator {
     // Column lists of the indexes made so far (some may have failed or been dropped): WHERE
     // clauses aim at them so that index lookups and ranges are exercised.
     std::vector<std::vector<size_t>> indexes;
+    std::vector<std::vector<size_t>> constraint_indexes;  // PRIMARY KEY and UNIQUE
+    std::string create;                                   // the CREATE TABLE statement
   };
 
   explicit WorkloadGenerator(uint64_t seed) : rng_(seed) {}
@@ -1062,7 +1068,9 @@ class WorkloadGenerator {
       }
       std::string create = "CREATE TABLE " + table.name + "(";
       for (size_t i = 0; i < defs.size(); ++i) create += (i ? ", " : "") + defs[i];
-      out.push_back(create + ")");
+      table.create = create + ")";
+      table.constraint_indexes = table.indexes;
+      out.push_back(table.create);
       tables_.push_back(table);
       int indexes = uniform(0, 2);
       for (int i = 0; i < indexes; ++i) out.push_back(create_index(tables_.back()));
@@ -1071,8 +1079,21 @@ class WorkloadGenerator {
   }
 
   std::string statement() {
-    int kind = uniform(0, 99);
+    if (!pending_.empty()) {
+      std::string next = pending_.front();
+      pending_.erase(pending_.begin());
+      return next;
+    }
+    int kind = uniform(0, 199);
     Table& t = tables_[static_cast<size_t>(uniform(0, static_cast<int>(tables_.size()) - 1))];
+    if (kind == 199) {
+      // Drop the table and make it again, empty, with the indexes of its constraints.
+      pending_.push_back(t.create);
+      t.indexes = t.constraint_indexes;
+      return "DROP TABLE " + t.name;
+    }
+    if (kind >= 196) return kReopen;
+    kind /= 2;
     if (kind < 30) return insert(t);
     if (kind < 40) return update(t);
     if (kind < 46) return remove(t);
@@ -1494,6 +1515,7 @@ class WorkloadGenerator {
 
   std::mt19937_64 rng_;
   std::vector<Table> tables_;
+  std::vector<std::string> pending_;  // statements to return next
 };
 
 struct WorkloadResult {
@@ -1508,12 +1530,21 @@ int64_t env_int(const char* name, int64_t fallback) {
   return text != nullptr && *text != '\0' ? std::strtoll(text, nullptr, 10) : fallback;
 }
 
+// Runs one statement of a script on both engines; kReopen reopens the Strata database
+// (skipped inside a transaction, which closing would end).
+std::string run_step(SqlDiff* d, const std::string& sql) {
+  if (sql != kReopen) return d->diff(sql);
+  bool sqlite_in_tx = sqlite3_get_autocommit(d->sqlite().handle()) == 0;
+  if (sqlite_in_tx != d->db()->in_transaction()) return "transaction state differs at " + sql;
+  return sqlite_in_tx ? "" : d->reopen();
+}
+
 // Runs a script on a fresh pair of databases: the index of the first statement on which
 // they disagree (its report in *mismatch), or -1.
 int first_mismatch(const std::vector<std::string>& script, std::string* mismatch) {
   SqlDiff d;
   for (size_t i = 0; i < script.size(); ++i) {
-    *mismatch = d.diff(script[i]);
+    *mismatch = run_step(&d, script[i]);
     if (!mismatch->empty()) return static_cast<int>(i);
   }
   return -1;
@@ -1554,7 +1585,7 @@ WorkloadResult run_workload(uint64_t seed, int statements) {
   auto step = [&](const std::string& sql) {
     history.push_back(sql);
     if (trace) std::cout << sql << ";\n";
-    std::string mismatch = d.diff(sql);
+    std::string mismatch = run_step(&d, sql);
     ++result.statements;
     if (!mismatch.empty()) {
       std::string script;
@@ -1570,9 +1601,13 @@ WorkloadResult run_workload(uint64_t seed, int statements) {
   for (int i = 0; i < statements && !result.failed; ++i) step(gen.statement());
   if (result.failed) return result;
   if (d.db()->in_transaction()) step("COMMIT");
-  for (const auto& t : gen.tables()) {
-    if (result.failed) return result;
-    step(dump(t.name));
+  // Every table, then again from a reopened file.
+  for (const std::string& s : {std::string(""), kReopen}) {
+    if (!s.empty()) step(s);
+    for (const auto& t : gen.tables()) {
+      if (result.failed) return result;
+      step(dump(t.name));
+    }
   }
   result.succeeded = d.succeeded();
   result.returned_rows = d.returned_rows();
@@ -1624,6 +1659,11 @@ TEST(SqlDiffScript, RunsTheScriptNamedByStrataDiffScript) {
     if (begin == std::string::npos) continue;
     std::string sql = line.substr(begin);
     while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ')) sql.pop_back();
+    if (sql == kReopen) {
+      std::string failure = run_step(&d, sql);
+      std::cout << sql << "\n  " << (failure.empty() ? "reopened" : failure) << "\n";
+      continue;
+    }
     std::cout << sql << ";\n  sqlite: " << describe_outcome(d.sqlite().run(sql)) << "\n";
     // The statement ran on SQLite above; run it on Strata the same way.
     std::cout << "  strata: " << describe_outcome(run_strata(d.db(), sql)) << "\n";

@@ -70,13 +70,15 @@ class SqlDiff {
  public:
   enum class Order { kAuto, kMultiset };
 
-  SqlDiff() {
-    Result<std::unique_ptr<query::Database>> db = query::Database::open(&vfs_, "/diff.db");
-    if (!db.ok()) {
-      open_error_ = db.status().to_string();
-    } else {
-      db_ = std::move(db).value();
-    }
+  SqlDiff() { open(); }
+
+  // Closes the Strata database and opens it again from its file (SQLite's in-memory
+  // database stays): what was committed must all be there. Empty on success.
+  // REQUIRES: no transaction is open.
+  std::string reopen() {
+    db_.reset();
+    open();
+    return db_ ? "" : "strata database did not reopen: " + open_error_;
   }
 
   // Empty when Strata agrees with SQLite on sql; else a report naming the statement and
@@ -119,6 +121,15 @@ class SqlDiff {
   int64_t returned_rows() const { return returned_rows_; }  // ... that returned a row or more
 
  private:
+  void open() {
+    Result<std::unique_ptr<query::Database>> db = query::Database::open(&vfs_, "/diff.db");
+    if (!db.ok()) {
+      open_error_ = db.status().to_string();
+    } else {
+      db_ = std::move(db).value();
+    }
+  }
+
   // Every row of `actual` is a row of the query without DISTINCT, ORDER BY and LIMIT.
   std::string check_rows_exist(const sql::Select& select, const SqlOutcome& actual,
                                std::span<const Value> params) {

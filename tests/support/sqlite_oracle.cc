@@ -207,12 +207,19 @@ int identity_compare(const Value& a, const Value& b) {
   return 0;
 }
 
+// SQLite's order on whole rows first, identities only among rows that compare equal, so that
+// rows equal in SQLite's eyes (1 and 1.0, 0.0 and -0.0) sort next to each other.
 bool identity_less(const Row& a, const Row& b) {
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    int c = Value::compare(a[i], b[i]);
+    if (c != 0) return c < 0;
+  }
+  if (a.size() != b.size()) return a.size() < b.size();
+  for (size_t i = 0; i < a.size(); ++i) {
     int c = identity_compare(a[i], b[i]);
     if (c != 0) return c < 0;
   }
-  return a.size() < b.size();
+  return false;
 }
 
 std::vector<Row> sorted(std::vector<Row> rows) {
