@@ -262,10 +262,11 @@ class ParserImpl {
 
   // --- nesting ---
   // Parser recursion is metered in units (ParseLimits::max_nesting): one per expression
-  // operand, kSelectNesting per SELECT or parenthesized FROM item, whose frames are
-  // bigger. enter() fails past the limit; every successful enter() is paired with a
+  // operand, more for constructs whose frames are bigger (kSelectNesting per SELECT or
+  // parenthesized FROM item, kListNesting more per function call, IN list, CASE, CAST). enter() fails past the limit; every successful enter() is paired with a
   // leave() of the same cost (NestingGuard does it on scope exit).
   static constexpr uint32_t kSelectNesting = 4;
+  static constexpr uint32_t kListNesting = 2;  // function arguments, IN lists, CASE, CAST
   bool enter(uint32_t cost) {
     if (depth_ + cost > limits_.max_nesting) return false;
     depth_ += cost;
@@ -821,6 +822,8 @@ Result<ExprPtr> ParserImpl::parse_in(ExprPtr left, const Token& op, bool negated
 }
 
 Status ParserImpl::parse_in_parenthesized(In& in) {
+  if (!enter(kListNesting)) return nesting_error();
+  NestingGuard guard{this, kListNesting};
   if (at(TokenKind::kWith)) return unsupported(peek(), "WITH clause");
   if (at_select_start()) {
     in.kind = InKind::kSelect;
@@ -1105,6 +1108,8 @@ Status ParserImpl::too_many_terms(std::string_view what, uint32_t max_count) {
 }
 
 Result<ExprPtr> ParserImpl::parse_function_call() {
+  if (!enter(kListNesting)) return nesting_error();
+  NestingGuard guard{this, kListNesting};
   const Token name = take();
   take();  // (
   FunctionCall call;
@@ -1136,6 +1141,8 @@ Result<ExprPtr> ParserImpl::finish_function_call(FunctionCall call, SourcePos po
 }
 
 Result<ExprPtr> ParserImpl::parse_case() {
+  if (!enter(kListNesting)) return nesting_error();
+  NestingGuard guard{this, kListNesting};
   SourcePos pos = pos_of(take());
   Case c;
   if (!at(TokenKind::kWhen)) STRATA_TRY(parse_into(c.base));
@@ -1154,6 +1161,8 @@ Status ParserImpl::parse_case_arm(Case& c) {
 }
 
 Result<ExprPtr> ParserImpl::parse_cast(const Token& cast_token) {
+  if (!enter(kListNesting)) return nesting_error();
+  NestingGuard guard{this, kListNesting};
   take();  // (
   Cast cast;
   STRATA_TRY(parse_into(cast.operand));

@@ -31,11 +31,12 @@ struct ParseLimits {
   // Tallest expression tree, subqueries included: SQLite's SQLITE_MAX_EXPR_DEPTH
   // ("expression tree is too large"). Bounds every recursive walk of the AST.
   uint32_t max_depth = 1000;
-  // How deep the parser may recurse ("nested too deeply"): one unit per operand
-  // (parentheses, prefix operators, right-hand sides), four per SELECT or parenthesized
-  // FROM item. Twice max_depth and then some, so that any expression tree within
-  // max_depth prints (fully parenthesized) to text that parses back. Keeps the stack
-  // under ~4 MiB even in AddressSanitizer builds.
+  // How deep the parser may recurse ("nested too deeply"), in units: one per operand
+  // (parentheses, prefix operators, right-hand sides), two more per function call, IN
+  // list, CASE or CAST, four per SELECT or parenthesized FROM item. More than twice
+  // max_depth, so that any operator tree within max_depth prints (fully parenthesized)
+  // to text that parses back. Keeps the parser's stack under ~3 MiB even in
+  // AddressSanitizer builds (far less in release builds).
   uint32_t max_nesting = 2048;
   // Most SELECTs in one compound (SQLite's SQLITE_MAX_COMPOUND_SELECT).
   uint32_t max_compound_terms = 500;

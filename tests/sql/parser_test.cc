@@ -573,6 +573,23 @@ TEST(ParserLimits, DeepUnaryChainsFailCleanly) {
   EXPECT_NE(stmt_status("SELECT " + tildes + "1").message().find("nested too deeply"), std::string::npos);
 }
 
+TEST(ParserLimits, DeepCallsListsAndCaseFailCleanly) {
+  auto nested = [](const std::string& open, const std::string& middle, const std::string& close) {
+    std::string sql = "SELECT ";
+    for (int i = 0; i < 100000; ++i) sql += open;
+    sql += middle;
+    for (int i = 0; i < 100000; ++i) sql += close;
+    return sql;
+  };
+  for (const std::string& sql : {nested("f(", "1", ")"), nested("1 IN (", "1", ")"),
+                                 nested("CASE WHEN ", "1", " THEN 1 END"), nested("CAST(", "1", " AS INT)"),
+                                 nested("EXISTS (SELECT ", "1", ")"), nested("-(", "1", ")")}) {
+    Status s = stmt_status(sql);
+    EXPECT_EQ(s.code(), StatusCode::kSyntax) << sql.substr(0, 40);
+    EXPECT_NE(s.message().find("nested too deeply (maximum nesting 2048)"), std::string::npos) << s.message();
+  }
+}
+
 TEST(ParserLimits, LongLeftAssociativeChainsAreLimitedByTreeHeight) {
   auto chain = [](int terms) {
     std::string sql = "SELECT 1";
