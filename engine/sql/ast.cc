@@ -4,80 +4,124 @@ namespace strata::sql {
 
 std::string_view unary_op_name(UnaryOp op) {
   switch (op) {
-    case UnaryOp::kMinus: return "-";
-    case UnaryOp::kPlus: return "+";
-    case UnaryOp::kBitNot: return "~";
-    case UnaryOp::kNot: return "NOT";
+    case UnaryOp::kMinus:
+      return "-";
+    case UnaryOp::kPlus:
+      return "+";
+    case UnaryOp::kBitNot:
+      return "~";
+    case UnaryOp::kNot:
+      return "NOT";
   }
   return "?";
 }
 
 std::string_view binary_op_name(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kOr: return "OR";
-    case BinaryOp::kAnd: return "AND";
-    case BinaryOp::kEq: return "=";
-    case BinaryOp::kNe: return "!=";
-    case BinaryOp::kIs: return "IS";
-    case BinaryOp::kIsNot: return "IS NOT";
-    case BinaryOp::kLt: return "<";
-    case BinaryOp::kLe: return "<=";
-    case BinaryOp::kGt: return ">";
-    case BinaryOp::kGe: return ">=";
-    case BinaryOp::kBitAnd: return "&";
-    case BinaryOp::kBitOr: return "|";
-    case BinaryOp::kShiftLeft: return "<<";
-    case BinaryOp::kShiftRight: return ">>";
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSub: return "-";
-    case BinaryOp::kMul: return "*";
-    case BinaryOp::kDiv: return "/";
-    case BinaryOp::kMod: return "%";
-    case BinaryOp::kConcat: return "||";
+    case BinaryOp::kOr:
+      return "OR";
+    case BinaryOp::kAnd:
+      return "AND";
+    case BinaryOp::kEq:
+      return "=";
+    case BinaryOp::kNe:
+      return "!=";
+    case BinaryOp::kIs:
+      return "IS";
+    case BinaryOp::kIsNot:
+      return "IS NOT";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kBitAnd:
+      return "&";
+    case BinaryOp::kBitOr:
+      return "|";
+    case BinaryOp::kShiftLeft:
+      return "<<";
+    case BinaryOp::kShiftRight:
+      return ">>";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "/";
+    case BinaryOp::kMod:
+      return "%";
+    case BinaryOp::kConcat:
+      return "||";
   }
   return "?";
 }
 
 std::string_view like_op_name(LikeOp op) {
   switch (op) {
-    case LikeOp::kLike: return "LIKE";
-    case LikeOp::kGlob: return "GLOB";
-    case LikeOp::kRegexp: return "REGEXP";
-    case LikeOp::kMatch: return "MATCH";
+    case LikeOp::kLike:
+      return "LIKE";
+    case LikeOp::kGlob:
+      return "GLOB";
+    case LikeOp::kRegexp:
+      return "REGEXP";
+    case LikeOp::kMatch:
+      return "MATCH";
   }
   return "?";
 }
 
 std::string_view compound_op_name(CompoundOp op) {
   switch (op) {
-    case CompoundOp::kUnion: return "UNION";
-    case CompoundOp::kUnionAll: return "UNION ALL";
-    case CompoundOp::kIntersect: return "INTERSECT";
-    case CompoundOp::kExcept: return "EXCEPT";
+    case CompoundOp::kUnion:
+      return "UNION";
+    case CompoundOp::kUnionAll:
+      return "UNION ALL";
+    case CompoundOp::kIntersect:
+      return "INTERSECT";
+    case CompoundOp::kExcept:
+      return "EXCEPT";
   }
   return "?";
 }
 
 std::string_view conflict_action_name(ConflictAction action) {
   switch (action) {
-    case ConflictAction::kDefault: return "";
-    case ConflictAction::kRollback: return "ROLLBACK";
-    case ConflictAction::kAbort: return "ABORT";
-    case ConflictAction::kFail: return "FAIL";
-    case ConflictAction::kIgnore: return "IGNORE";
-    case ConflictAction::kReplace: return "REPLACE";
+    case ConflictAction::kDefault:
+      return "";
+    case ConflictAction::kRollback:
+      return "ROLLBACK";
+    case ConflictAction::kAbort:
+      return "ABORT";
+    case ConflictAction::kFail:
+      return "FAIL";
+    case ConflictAction::kIgnore:
+      return "IGNORE";
+    case ConflictAction::kReplace:
+      return "REPLACE";
   }
   return "?";
 }
 
 std::string_view join_kind_name(JoinKind kind) {
   switch (kind) {
-    case JoinKind::kComma: return ",";
-    case JoinKind::kInner: return "JOIN";
-    case JoinKind::kCross: return "CROSS JOIN";
-    case JoinKind::kLeft: return "LEFT JOIN";
-    case JoinKind::kRight: return "RIGHT JOIN";
-    case JoinKind::kFull: return "FULL JOIN";
+    case JoinKind::kComma:
+      return ",";
+    case JoinKind::kInner:
+      return "JOIN";
+    case JoinKind::kCross:
+      return "CROSS JOIN";
+    case JoinKind::kLeft:
+      return "LEFT JOIN";
+    case JoinKind::kRight:
+      return "RIGHT JOIN";
+    case JoinKind::kFull:
+      return "FULL JOIN";
   }
   return "?";
 }

@@ -151,12 +151,26 @@ struct Unary {
 };
 
 enum class BinaryOp : uint8_t {
-  kOr, kAnd,
-  kEq, kNe, kIs, kIsNot,  // = (==), != (<>), IS (IS NOT DISTINCT FROM), IS NOT (IS DISTINCT FROM)
-  kLt, kLe, kGt, kGe,
-  kBitAnd, kBitOr, kShiftLeft, kShiftRight,
-  kAdd, kSub, kMul, kDiv, kMod,
-  kConcat,
+  kOr,          // OR
+  kAnd,         // AND
+  kEq,          // = and ==
+  kNe,          // != and <>
+  kIs,          // IS, IS NOT DISTINCT FROM
+  kIsNot,       // IS NOT, IS DISTINCT FROM
+  kLt,          // <
+  kLe,          // <=
+  kGt,          // >
+  kGe,          // >=
+  kBitAnd,      // &
+  kBitOr,       // |
+  kShiftLeft,   // <<
+  kShiftRight,  // >>
+  kAdd,         // +
+  kSub,         // -
+  kMul,         // *
+  kDiv,         // /
+  kMod,         // %
+  kConcat,      // ||
 };
 
 struct Binary {
@@ -233,7 +247,7 @@ struct CaseWhen {
 
 // CASE [base] WHEN .. THEN .. ... [ELSE else_result] END
 struct Case {
-  ExprPtr base;  // may be empty
+  ExprPtr base;                 // may be empty
   std::vector<CaseWhen> whens;  // at least one
   ExprPtr else_result;          // may be empty
   bool operator==(const Case&) const = default;
@@ -262,16 +276,22 @@ struct Subquery {
 };
 
 struct Expr : Node {
-  std::variant<Literal, ColumnRef, Parameter, Unary, Binary, Like, Between, In, IsNull,
-               Collate, Cast, Case, FunctionCall, Exists, Subquery>
+  std::variant<Literal, ColumnRef, Parameter, Unary, Binary, Like, Between, In, IsNull, Collate,
+               Cast, Case, FunctionCall, Exists, Subquery>
       node;
 
   template <typename T>
-  T* as() { return std::get_if<T>(&node); }
+  T* as() {
+    return std::get_if<T>(&node);
+  }
   template <typename T>
-  const T* as() const { return std::get_if<T>(&node); }
+  const T* as() const {
+    return std::get_if<T>(&node);
+  }
   template <typename T>
-  bool is() const { return std::holds_alternative<T>(node); }
+  bool is() const {
+    return std::holds_alternative<T>(node);
+  }
 
   bool operator==(const Expr&) const = default;
 };
@@ -353,7 +373,9 @@ struct Join {
 struct TableRef : Node {
   std::variant<TableName, SubqueryTable, Join> node;
   template <typename T>
-  const T* as() const { return std::get_if<T>(&node); }
+  const T* as() const {
+    return std::get_if<T>(&node);
+  }
   bool operator==(const TableRef&) const = default;
 };
 
@@ -368,7 +390,7 @@ struct SelectCore : Node {
   TableRefPtr from;  // may be empty
   ExprPtr where;     // may be empty
   std::vector<ExprPtr> group_by;
-  ExprPtr having;  // may be empty
+  ExprPtr having;                            // may be empty
   std::vector<std::vector<ExprPtr>> values;  // kValues
   bool operator==(const SelectCore&) const = default;
 };
@@ -435,10 +457,10 @@ enum class TableConstraintKind : uint8_t { kPrimaryKey, kUnique, kCheck, kForeig
 
 struct TableConstraint : Node {
   TableConstraintKind kind = TableConstraintKind::kPrimaryKey;
-  std::string name;                   // CONSTRAINT name; empty when none
-  std::vector<OrderingTerm> columns;  // kPrimaryKey, kUnique
-  bool autoincrement = false;         // kPrimaryKey: PRIMARY KEY (a AUTOINCREMENT)
-  ExprPtr check;                      // kCheck
+  std::string name;                     // CONSTRAINT name; empty when none
+  std::vector<OrderingTerm> columns;    // kPrimaryKey, kUnique
+  bool autoincrement = false;           // kPrimaryKey: PRIMARY KEY (a AUTOINCREMENT)
+  ExprPtr check;                        // kCheck
   std::vector<std::string> fk_columns;  // kForeignKey: FOREIGN KEY (fk_columns)
   ForeignKeyRef references;             // kForeignKey
   ConflictAction on_conflict = ConflictAction::kDefault;
@@ -584,17 +606,22 @@ struct Explain {
 };
 
 struct Stmt : Node {
-  std::variant<Select, Insert, Update, Delete, CreateTable, DropTable, CreateIndex,
-               DropIndex, CreateView, DropView, Begin, Commit, Rollback, Analyze, Pragma,
-               Explain>
+  std::variant<Select, Insert, Update, Delete, CreateTable, DropTable, CreateIndex, DropIndex,
+               CreateView, DropView, Begin, Commit, Rollback, Analyze, Pragma, Explain>
       node;
 
   template <typename T>
-  T* as() { return std::get_if<T>(&node); }
+  T* as() {
+    return std::get_if<T>(&node);
+  }
   template <typename T>
-  const T* as() const { return std::get_if<T>(&node); }
+  const T* as() const {
+    return std::get_if<T>(&node);
+  }
   template <typename T>
-  bool is() const { return std::holds_alternative<T>(node); }
+  bool is() const {
+    return std::holds_alternative<T>(node);
+  }
 
   bool operator==(const Stmt&) const = default;
 };

@@ -90,8 +90,9 @@ std::optional<TokenKind> keyword_kind(std::string_view word) {
   }
   std::string_view key(upper, word.size());
   const auto& sorted = sorted_keywords();
-  auto it = std::lower_bound(sorted.begin(), sorted.end(), key,
-                             [](const KeywordEntry* e, std::string_view k) { return e->spelling < k; });
+  auto it =
+      std::lower_bound(sorted.begin(), sorted.end(), key,
+                       [](const KeywordEntry* e, std::string_view k) { return e->spelling < k; });
   if (it == sorted.end() || (*it)->spelling != key) return std::nullopt;
   return (*it)->kind;
 }
@@ -99,40 +100,74 @@ std::optional<TokenKind> keyword_kind(std::string_view word) {
 std::string_view token_kind_name(TokenKind kind) {
   if (const KeywordEntry* entry = keyword_entry(kind)) return entry->spelling;
   switch (kind) {
-    case TokenKind::kEof: return "end of input";
-    case TokenKind::kIdentifier: return "identifier";
-    case TokenKind::kString: return "string";
-    case TokenKind::kInteger: return "integer";
-    case TokenKind::kReal: return "real";
-    case TokenKind::kBlob: return "blob";
-    case TokenKind::kVariable: return "parameter";
-    case TokenKind::kLParen: return "(";
-    case TokenKind::kRParen: return ")";
-    case TokenKind::kComma: return ",";
-    case TokenKind::kSemicolon: return ";";
-    case TokenKind::kDot: return ".";
-    case TokenKind::kPlus: return "+";
-    case TokenKind::kMinus: return "-";
-    case TokenKind::kStar: return "*";
-    case TokenKind::kSlash: return "/";
-    case TokenKind::kPercent: return "%";
-    case TokenKind::kConcat: return "||";
-    case TokenKind::kShiftLeft: return "<<";
-    case TokenKind::kShiftRight: return ">>";
-    case TokenKind::kBitAnd: return "&";
-    case TokenKind::kBitOr: return "|";
-    case TokenKind::kBitNot: return "~";
-    case TokenKind::kLt: return "<";
-    case TokenKind::kLe: return "<=";
-    case TokenKind::kGt: return ">";
-    case TokenKind::kGe: return ">=";
-    case TokenKind::kEq: return "=";
-    case TokenKind::kEqEq: return "==";
-    case TokenKind::kNe: return "!=";
-    case TokenKind::kLtGt: return "<>";
-    case TokenKind::kArrow: return "->";
-    case TokenKind::kArrow2: return "->>";
-    default: return "token";
+    case TokenKind::kEof:
+      return "end of input";
+    case TokenKind::kIdentifier:
+      return "identifier";
+    case TokenKind::kString:
+      return "string";
+    case TokenKind::kInteger:
+      return "integer";
+    case TokenKind::kReal:
+      return "real";
+    case TokenKind::kBlob:
+      return "blob";
+    case TokenKind::kVariable:
+      return "parameter";
+    case TokenKind::kLParen:
+      return "(";
+    case TokenKind::kRParen:
+      return ")";
+    case TokenKind::kComma:
+      return ",";
+    case TokenKind::kSemicolon:
+      return ";";
+    case TokenKind::kDot:
+      return ".";
+    case TokenKind::kPlus:
+      return "+";
+    case TokenKind::kMinus:
+      return "-";
+    case TokenKind::kStar:
+      return "*";
+    case TokenKind::kSlash:
+      return "/";
+    case TokenKind::kPercent:
+      return "%";
+    case TokenKind::kConcat:
+      return "||";
+    case TokenKind::kShiftLeft:
+      return "<<";
+    case TokenKind::kShiftRight:
+      return ">>";
+    case TokenKind::kBitAnd:
+      return "&";
+    case TokenKind::kBitOr:
+      return "|";
+    case TokenKind::kBitNot:
+      return "~";
+    case TokenKind::kLt:
+      return "<";
+    case TokenKind::kLe:
+      return "<=";
+    case TokenKind::kGt:
+      return ">";
+    case TokenKind::kGe:
+      return ">=";
+    case TokenKind::kEq:
+      return "=";
+    case TokenKind::kEqEq:
+      return "==";
+    case TokenKind::kNe:
+      return "!=";
+    case TokenKind::kLtGt:
+      return "<>";
+    case TokenKind::kArrow:
+      return "->";
+    case TokenKind::kArrow2:
+      return "->>";
+    default:
+      return "token";
   }
 }
 
@@ -311,17 +346,50 @@ Result<Token> Lexer::next() {
         len = i - start;
         break;
       }
-      case '(': kind = TokenKind::kLParen; len = 1; break;
-      case ')': kind = TokenKind::kRParen; len = 1; break;
-      case ',': kind = TokenKind::kComma; len = 1; break;
-      case ';': kind = TokenKind::kSemicolon; len = 1; break;
-      case '.': kind = TokenKind::kDot; len = 1; break;
-      case '+': kind = TokenKind::kPlus; len = 1; break;
-      case '*': kind = TokenKind::kStar; len = 1; break;
-      case '/': kind = TokenKind::kSlash; len = 1; break;
-      case '%': kind = TokenKind::kPercent; len = 1; break;
-      case '&': kind = TokenKind::kBitAnd; len = 1; break;
-      case '~': kind = TokenKind::kBitNot; len = 1; break;
+      case '(':
+        kind = TokenKind::kLParen;
+        len = 1;
+        break;
+      case ')':
+        kind = TokenKind::kRParen;
+        len = 1;
+        break;
+      case ',':
+        kind = TokenKind::kComma;
+        len = 1;
+        break;
+      case ';':
+        kind = TokenKind::kSemicolon;
+        len = 1;
+        break;
+      case '.':
+        kind = TokenKind::kDot;
+        len = 1;
+        break;
+      case '+':
+        kind = TokenKind::kPlus;
+        len = 1;
+        break;
+      case '*':
+        kind = TokenKind::kStar;
+        len = 1;
+        break;
+      case '/':
+        kind = TokenKind::kSlash;
+        len = 1;
+        break;
+      case '%':
+        kind = TokenKind::kPercent;
+        len = 1;
+        break;
+      case '&':
+        kind = TokenKind::kBitAnd;
+        len = 1;
+        break;
+      case '~':
+        kind = TokenKind::kBitNot;
+        len = 1;
+        break;
       case '-':
         if (at(start + 1) == '>') {
           bool two = at(start + 2) == '>';
@@ -413,8 +481,9 @@ std::string unquote(const Token& token) {
   if (text.size() < 2) return std::string(text);
   char open = text.front();
   char close = open == '[' ? ']' : open;
-  bool quoted = (token.kind == TokenKind::kIdentifier && (open == '"' || open == '`' || open == '[')) ||
-                (token.kind == TokenKind::kString && open == '\'');
+  bool quoted =
+      (token.kind == TokenKind::kIdentifier && (open == '"' || open == '`' || open == '[')) ||
+      (token.kind == TokenKind::kString && open == '\'');
   if (!quoted) return std::string(text);
   std::string out;
   out.reserve(text.size() - 2);

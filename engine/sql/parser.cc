@@ -74,7 +74,12 @@ RawToken raw_token(std::string_view sql, size_t pos, size_t* next) {
     return RawToken::kOther;
   };
   switch (c) {
-    case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case '\f':
+    case '\v':
       *next = pos + 1;
       return RawToken::kSpace;
     case ';':
@@ -98,7 +103,9 @@ RawToken raw_token(std::string_view sql, size_t pos, size_t* next) {
         return RawToken::kSpace;
       }
       break;
-    case '\'': case '"': case '`':
+    case '\'':
+    case '"':
+    case '`':
       return close_at(pos + 1, static_cast<char>(c));
     case '[':
       return close_at(pos + 1, ']');
@@ -123,50 +130,78 @@ RawToken raw_token(std::string_view sql, size_t pos, size_t* next) {
 
 // States of the statement-boundary automaton. kStart: just after a ';' that ends a
 // statement. Inside CREATE TRIGGER, ';' ends a statement only after END.
-enum class ScanState { kInvalid, kStart, kNormal, kExplain, kCreate, kTrigger, kTriggerSemi, kTriggerEnd };
+enum class ScanState {
+  kInvalid,
+  kStart,
+  kNormal,
+  kExplain,
+  kCreate,
+  kTrigger,
+  kTriggerSemi,
+  kTriggerEnd
+};
 
 ScanState scan_step(ScanState s, RawToken t) {
   switch (s) {
     case ScanState::kInvalid:
     case ScanState::kStart:
       switch (t) {
-        case RawToken::kSemi: return ScanState::kStart;
-        case RawToken::kSpace: return s;
-        case RawToken::kExplain: return ScanState::kExplain;
-        case RawToken::kCreate: return ScanState::kCreate;
-        default: return ScanState::kNormal;
+        case RawToken::kSemi:
+          return ScanState::kStart;
+        case RawToken::kSpace:
+          return s;
+        case RawToken::kExplain:
+          return ScanState::kExplain;
+        case RawToken::kCreate:
+          return ScanState::kCreate;
+        default:
+          return ScanState::kNormal;
       }
     case ScanState::kNormal:
       return t == RawToken::kSemi ? ScanState::kStart : ScanState::kNormal;
     case ScanState::kExplain:
       switch (t) {
-        case RawToken::kSemi: return ScanState::kStart;
-        case RawToken::kSpace: return ScanState::kExplain;
-        case RawToken::kCreate: return ScanState::kCreate;
-        default: return ScanState::kNormal;
+        case RawToken::kSemi:
+          return ScanState::kStart;
+        case RawToken::kSpace:
+          return ScanState::kExplain;
+        case RawToken::kCreate:
+          return ScanState::kCreate;
+        default:
+          return ScanState::kNormal;
       }
     case ScanState::kCreate:
       switch (t) {
-        case RawToken::kSemi: return ScanState::kStart;
+        case RawToken::kSemi:
+          return ScanState::kStart;
         case RawToken::kSpace:
-        case RawToken::kTemp: return ScanState::kCreate;
-        case RawToken::kTrigger: return ScanState::kTrigger;
-        default: return ScanState::kNormal;
+        case RawToken::kTemp:
+          return ScanState::kCreate;
+        case RawToken::kTrigger:
+          return ScanState::kTrigger;
+        default:
+          return ScanState::kNormal;
       }
     case ScanState::kTrigger:
       return t == RawToken::kSemi ? ScanState::kTriggerSemi : ScanState::kTrigger;
     case ScanState::kTriggerSemi:
       switch (t) {
         case RawToken::kSemi:
-        case RawToken::kSpace: return ScanState::kTriggerSemi;
-        case RawToken::kEnd: return ScanState::kTriggerEnd;
-        default: return ScanState::kTrigger;
+        case RawToken::kSpace:
+          return ScanState::kTriggerSemi;
+        case RawToken::kEnd:
+          return ScanState::kTriggerEnd;
+        default:
+          return ScanState::kTrigger;
       }
     case ScanState::kTriggerEnd:
       switch (t) {
-        case RawToken::kSemi: return ScanState::kStart;
-        case RawToken::kSpace: return ScanState::kTriggerEnd;
-        default: return ScanState::kTrigger;
+        case RawToken::kSemi:
+          return ScanState::kStart;
+        case RawToken::kSpace:
+          return ScanState::kTriggerEnd;
+        default:
+          return ScanState::kTrigger;
       }
   }
   return ScanState::kNormal;
@@ -228,7 +263,9 @@ class ParserImpl {
   // --- tokens ---
   const Lexed& lexed(size_t ahead);
   const Token& peek(size_t ahead = 0) { return lexed(ahead).token; }
-  bool at(TokenKind kind, size_t ahead = 0) { return !lexed(ahead).is_error && peek(ahead).kind == kind; }
+  bool at(TokenKind kind, size_t ahead = 0) {
+    return !lexed(ahead).is_error && peek(ahead).kind == kind;
+  }
   Token take();
   bool accept(TokenKind kind) {
     if (!at(kind)) return false;
@@ -238,7 +275,8 @@ class ParserImpl {
   Status expect(TokenKind kind, std::string_view expected = {});
 
   // --- errors ---
-  Status fail(StatusCode code, uint32_t offset, uint32_t line, uint32_t column, std::string message);
+  Status fail(StatusCode code, uint32_t offset, uint32_t line, uint32_t column,
+              std::string message);
   Status fail_at(const Token& t, StatusCode code, std::string message) {
     return fail(code, t.offset, t.line, t.column, std::move(message));
   }
@@ -263,8 +301,9 @@ class ParserImpl {
   // --- nesting ---
   // Parser recursion is metered in units (ParseLimits::max_nesting): one per expression
   // operand, more for constructs whose frames are bigger (kSelectNesting per SELECT or
-  // parenthesized FROM item, kListNesting more per function call, IN list, CASE, CAST). enter() fails past the limit; every successful enter() is paired with a
-  // leave() of the same cost (NestingGuard does it on scope exit).
+  // parenthesized FROM item, kListNesting more per function call, IN list, CASE, CAST). enter()
+  // fails past the limit; every successful enter() is paired with a leave() of the same cost
+  // (NestingGuard does it on scope exit).
   static constexpr uint32_t kSelectNesting = 4;
   static constexpr uint32_t kListNesting = 2;  // function arguments, IN lists, CASE, CAST
   bool enter(uint32_t cost) {
@@ -318,7 +357,9 @@ class ParserImpl {
   Result<ExprPtr> make_parameter(const Token& t);
 
   // --- SELECT ---
-  bool at_select_start() { return at(TokenKind::kSelect) || at(TokenKind::kValues) || at(TokenKind::kWith); }
+  bool at_select_start() {
+    return at(TokenKind::kSelect) || at(TokenKind::kValues) || at(TokenKind::kWith);
+  }
   Result<SelectPtr> parse_select();
   Result<bool> parse_compound_op(Select& select);
   Status parse_order_by_and_limit(Select& select);
@@ -389,7 +430,8 @@ class ParserImpl {
 
 const ParserImpl::Lexed& ParserImpl::lexed(size_t ahead) {
   while (buffer_.size() <= ahead) {
-    if (!buffer_.empty() && (buffer_.back().is_error || buffer_.back().token.kind == TokenKind::kEof)) {
+    if (!buffer_.empty() &&
+        (buffer_.back().is_error || buffer_.back().token.kind == TokenKind::kEof)) {
       buffer_.push_back(buffer_.back());
       continue;
     }
@@ -568,9 +610,9 @@ Status ParserImpl::nesting_error() {
 Status ParserImpl::set_height(Node& node, uint32_t height, bool check) {
   node.height = height;
   if (check && height > limits_.max_depth) {
-    return fail(StatusCode::kSyntax, node.pos.offset, node.pos.line, node.pos.column,
-                "expression tree is too large (maximum depth " + std::to_string(limits_.max_depth) +
-                    ")");
+    return fail(
+        StatusCode::kSyntax, node.pos.offset, node.pos.line, node.pos.column,
+        "expression tree is too large (maximum depth " + std::to_string(limits_.max_depth) + ")");
   }
   return Status::ok();
 }
@@ -646,8 +688,10 @@ Result<ExprPtr> ParserImpl::parse_expr(int min_prec) {
 int ParserImpl::infix_precedence() {
   if (lexed(0).is_error) return kPrecLowest;
   switch (peek().kind) {
-    case TokenKind::kOr: return kPrecOr;
-    case TokenKind::kAnd: return kPrecAnd;
+    case TokenKind::kOr:
+      return kPrecOr;
+    case TokenKind::kAnd:
+      return kPrecAnd;
     case TokenKind::kEq:
     case TokenKind::kEqEq:
     case TokenKind::kNe:
@@ -707,34 +751,54 @@ namespace {
 
 std::optional<BinaryOp> binary_op(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kOr: return BinaryOp::kOr;
-    case TokenKind::kAnd: return BinaryOp::kAnd;
+    case TokenKind::kOr:
+      return BinaryOp::kOr;
+    case TokenKind::kAnd:
+      return BinaryOp::kAnd;
     case TokenKind::kEq:
-    case TokenKind::kEqEq: return BinaryOp::kEq;
+    case TokenKind::kEqEq:
+      return BinaryOp::kEq;
     case TokenKind::kNe:
-    case TokenKind::kLtGt: return BinaryOp::kNe;
-    case TokenKind::kLt: return BinaryOp::kLt;
-    case TokenKind::kLe: return BinaryOp::kLe;
-    case TokenKind::kGt: return BinaryOp::kGt;
-    case TokenKind::kGe: return BinaryOp::kGe;
-    case TokenKind::kBitAnd: return BinaryOp::kBitAnd;
-    case TokenKind::kBitOr: return BinaryOp::kBitOr;
-    case TokenKind::kShiftLeft: return BinaryOp::kShiftLeft;
-    case TokenKind::kShiftRight: return BinaryOp::kShiftRight;
-    case TokenKind::kPlus: return BinaryOp::kAdd;
-    case TokenKind::kMinus: return BinaryOp::kSub;
-    case TokenKind::kStar: return BinaryOp::kMul;
-    case TokenKind::kSlash: return BinaryOp::kDiv;
-    case TokenKind::kPercent: return BinaryOp::kMod;
-    case TokenKind::kConcat: return BinaryOp::kConcat;
-    default: return std::nullopt;
+    case TokenKind::kLtGt:
+      return BinaryOp::kNe;
+    case TokenKind::kLt:
+      return BinaryOp::kLt;
+    case TokenKind::kLe:
+      return BinaryOp::kLe;
+    case TokenKind::kGt:
+      return BinaryOp::kGt;
+    case TokenKind::kGe:
+      return BinaryOp::kGe;
+    case TokenKind::kBitAnd:
+      return BinaryOp::kBitAnd;
+    case TokenKind::kBitOr:
+      return BinaryOp::kBitOr;
+    case TokenKind::kShiftLeft:
+      return BinaryOp::kShiftLeft;
+    case TokenKind::kShiftRight:
+      return BinaryOp::kShiftRight;
+    case TokenKind::kPlus:
+      return BinaryOp::kAdd;
+    case TokenKind::kMinus:
+      return BinaryOp::kSub;
+    case TokenKind::kStar:
+      return BinaryOp::kMul;
+    case TokenKind::kSlash:
+      return BinaryOp::kDiv;
+    case TokenKind::kPercent:
+      return BinaryOp::kMod;
+    case TokenKind::kConcat:
+      return BinaryOp::kConcat;
+    default:
+      return std::nullopt;
   }
 }
 
 }  // namespace
 
 Result<ExprPtr> ParserImpl::parse_infix(ExprPtr left, int prec) {
-  if (std::optional<BinaryOp> bop = binary_op(peek().kind)) return parse_binary(std::move(left), *bop, prec);
+  if (std::optional<BinaryOp> bop = binary_op(peek().kind))
+    return parse_binary(std::move(left), *bop, prec);
   return parse_other_infix(std::move(left), prec);
 }
 
@@ -747,7 +811,8 @@ Result<ExprPtr> ParserImpl::parse_other_infix(ExprPtr left, int prec) {
     kind = take().kind;  // NULL, LIKE, GLOB, REGEXP, MATCH, IN or BETWEEN (see infix_precedence)
   }
   switch (kind) {
-    case TokenKind::kIs: return parse_is(std::move(left), op, prec);
+    case TokenKind::kIs:
+      return parse_is(std::move(left), op, prec);
     case TokenKind::kIsnull:
     case TokenKind::kNotnull:
     case TokenKind::kNull:  // NOT NULL
@@ -755,13 +820,19 @@ Result<ExprPtr> ParserImpl::parse_other_infix(ExprPtr left, int prec) {
     case TokenKind::kLike:
     case TokenKind::kGlob:
     case TokenKind::kRegexp:
-    case TokenKind::kMatch: return parse_like(std::move(left), op, kind, negated);
-    case TokenKind::kBetween: return parse_between(std::move(left), op, negated);
-    case TokenKind::kIn: return parse_in(std::move(left), op, negated);
-    case TokenKind::kCollate: return parse_collate(std::move(left), op);
+    case TokenKind::kMatch:
+      return parse_like(std::move(left), op, kind, negated);
+    case TokenKind::kBetween:
+      return parse_between(std::move(left), op, negated);
+    case TokenKind::kIn:
+      return parse_in(std::move(left), op, negated);
+    case TokenKind::kCollate:
+      return parse_collate(std::move(left), op);
     case TokenKind::kArrow:
-    case TokenKind::kArrow2: return unsupported(op, "-> and ->> operators");
-    default: return fail_at(op, StatusCode::kInternal, "parser: unexpected infix token");
+    case TokenKind::kArrow2:
+      return unsupported(op, "-> and ->> operators");
+    default:
+      return fail_at(op, StatusCode::kInternal, "parser: unexpected infix token");
   }
 }
 
@@ -780,11 +851,13 @@ Result<ExprPtr> ParserImpl::parse_is(ExprPtr left, const Token& op, int prec) {
   }
   Result<ExprPtr> right = parse_expr(prec);
   if (!right.ok()) return right;
-  return finish(
-      make_expr(Binary{is_not ? BinaryOp::kIsNot : BinaryOp::kIs, std::move(left), std::move(right).value()}, pos_of(op)));
+  return finish(make_expr(
+      Binary{is_not ? BinaryOp::kIsNot : BinaryOp::kIs, std::move(left), std::move(right).value()},
+      pos_of(op)));
 }
 
-Result<ExprPtr> ParserImpl::parse_like(ExprPtr left, const Token& op, TokenKind kind, bool negated) {
+Result<ExprPtr> ParserImpl::parse_like(ExprPtr left, const Token& op, TokenKind kind,
+                                       bool negated) {
   Like like;
   like.op = kind == TokenKind::kLike     ? LikeOp::kLike
             : kind == TokenKind::kGlob   ? LikeOp::kGlob
@@ -842,7 +915,8 @@ Status ParserImpl::parse_in_table(In& in) {
   return Status::ok();
 }
 
-Result<std::vector<ExprPtr>> ParserImpl::parse_expr_list(uint32_t max_count, std::string_view what) {
+Result<std::vector<ExprPtr>> ParserImpl::parse_expr_list(uint32_t max_count,
+                                                         std::string_view what) {
   std::vector<ExprPtr> list;
   STRATA_TRY(parse_list_into(list, max_count, what));
   return list;
@@ -883,7 +957,8 @@ Result<ExprPtr> ParserImpl::parse_prefix() {
     default:
       // A JOIN keyword may name a column but not a function, as in SQLite 3.40.
       if (at(TokenKind::kLParen, 1)) {
-        if (is_name(peek(), /*allow_string=*/false, /*allow_join=*/false)) return parse_function_call();
+        if (is_name(peek(), /*allow_string=*/false, /*allow_join=*/false))
+          return parse_function_call();
       } else if (is_name(peek(), /*allow_string=*/false, /*allow_join=*/true)) {
         return parse_name_expr();
       }
@@ -914,8 +989,9 @@ Result<ExprPtr> ParserImpl::fold_negated_literal(const Token& minus) {
     std::string text(sql_.substr(minus.offset, prev_end_ - minus.offset));
     return fail_at(minus, StatusCode::kSyntax, "hex literal too big: " + text);
   }
-  return finish(make_expr(Literal{LiteralKind::kInteger, Value::integer(std::numeric_limits<int64_t>::min())},
-                          pos_of(minus)));
+  return finish(
+      make_expr(Literal{LiteralKind::kInteger, Value::integer(std::numeric_limits<int64_t>::min())},
+                pos_of(minus)));
 }
 
 Result<ExprPtr> ParserImpl::parse_cast_or_raise() {
@@ -945,7 +1021,8 @@ Result<ExprPtr> ParserImpl::parse_parenthesized() {
 
 Status ParserImpl::close_parenthesized(SourcePos open) {
   if (at(TokenKind::kComma)) {
-    return fail(StatusCode::kUnsupported, open.offset, open.line, open.column, "unsupported: row values");
+    return fail(StatusCode::kUnsupported, open.offset, open.line, open.column,
+                "unsupported: row values");
   }
   return expect(TokenKind::kRParen);
 }
@@ -969,7 +1046,8 @@ Result<ExprPtr> ParserImpl::parse_literal_or_parameter() {
         std::string_view digits = text.substr(2);
         while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
         uint64_t value = 0;
-        if (digits.size() > 16) return fail_at(t, StatusCode::kSyntax, "hex literal too big: " + std::string(text));
+        if (digits.size() > 16)
+          return fail_at(t, StatusCode::kSyntax, "hex literal too big: " + std::string(text));
         std::from_chars(digits.data(), digits.data() + digits.size(), value, 16);
         lit.kind = LiteralKind::kInteger;
         lit.value = Value::integer(static_cast<int64_t>(value));
@@ -977,7 +1055,8 @@ Result<ExprPtr> ParserImpl::parse_literal_or_parameter() {
       } else {
         uint64_t value = 0;
         auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (ec == std::errc() && value <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        if (ec == std::errc() &&
+            value <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
           lit.kind = LiteralKind::kInteger;
           lit.value = Value::integer(static_cast<int64_t>(value));
         } else {
@@ -1009,12 +1088,22 @@ Result<ExprPtr> ParserImpl::parse_literal_or_parameter() {
       lit.value = Value::blob(std::move(bytes));
       break;
     }
-    case TokenKind::kNull: lit.kind = LiteralKind::kNull; break;
-    case TokenKind::kCurrentTime: lit.kind = LiteralKind::kCurrentTime; break;
-    case TokenKind::kCurrentDate: lit.kind = LiteralKind::kCurrentDate; break;
-    case TokenKind::kCurrentTimestamp: lit.kind = LiteralKind::kCurrentTimestamp; break;
-    case TokenKind::kVariable: return make_parameter(t);
-    default: return fail_at(t, StatusCode::kInternal, "parser: not a literal");
+    case TokenKind::kNull:
+      lit.kind = LiteralKind::kNull;
+      break;
+    case TokenKind::kCurrentTime:
+      lit.kind = LiteralKind::kCurrentTime;
+      break;
+    case TokenKind::kCurrentDate:
+      lit.kind = LiteralKind::kCurrentDate;
+      break;
+    case TokenKind::kCurrentTimestamp:
+      lit.kind = LiteralKind::kCurrentTimestamp;
+      break;
+    case TokenKind::kVariable:
+      return make_parameter(t);
+    default:
+      return fail_at(t, StatusCode::kInternal, "parser: not a literal");
   }
   STRATA_ASSIGN(ExprPtr e, finish(make_expr(std::move(lit), pos)));
   big_literal_ = (mark_big || mark_hex) ? e.get() : nullptr;
@@ -1032,9 +1121,9 @@ Result<ExprPtr> ParserImpl::make_parameter(const Token& t) {
     uint64_t number = 0;
     auto [ptr, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), number);
     if (ec != std::errc() || number < 1 || number > limits_.max_variable_number) {
-      return fail_at(t, StatusCode::kSyntax,
-                     "variable number must be between ?1 and ?" +
-                         std::to_string(limits_.max_variable_number));
+      return fail_at(
+          t, StatusCode::kSyntax,
+          "variable number must be between ?1 and ?" + std::to_string(limits_.max_variable_number));
     }
     index = static_cast<int>(number);
     if (index > max_parameter_) {
@@ -1080,8 +1169,10 @@ Result<ExprPtr> ParserImpl::parse_name_expr() {
   }
   // TRUE and FALSE are not keywords in SQLite: only the bare words are booleans.
   if (first.kind == TokenKind::kIdentifier && first.text == name) {
-    if (equals_ci(name, "TRUE")) return finish(make_expr(Literal{LiteralKind::kTrue, Value::integer(1)}, pos));
-    if (equals_ci(name, "FALSE")) return finish(make_expr(Literal{LiteralKind::kFalse, Value::integer(0)}, pos));
+    if (equals_ci(name, "TRUE"))
+      return finish(make_expr(Literal{LiteralKind::kTrue, Value::integer(1)}, pos));
+    if (equals_ci(name, "FALSE"))
+      return finish(make_expr(Literal{LiteralKind::kFalse, Value::integer(0)}, pos));
   }
   return finish(make_expr(ColumnRef{"", "", std::move(name)}, pos));
 }
@@ -1093,7 +1184,8 @@ Status ParserImpl::parse_into(ExprPtr& out, int min_prec) {
   return Status::ok();
 }
 
-Status ParserImpl::parse_list_into(std::vector<ExprPtr>& out, uint32_t max_count, std::string_view what) {
+Status ParserImpl::parse_list_into(std::vector<ExprPtr>& out, uint32_t max_count,
+                                   std::string_view what) {
   do {
     if (out.size() >= max_count) return too_many_terms(what, max_count);
     out.emplace_back();
@@ -1103,8 +1195,9 @@ Status ParserImpl::parse_list_into(std::vector<ExprPtr>& out, uint32_t max_count
 }
 
 Status ParserImpl::too_many_terms(std::string_view what, uint32_t max_count) {
-  return fail_at(peek(), StatusCode::kSyntax,
-                 "too many terms in " + std::string(what) + " (maximum " + std::to_string(max_count) + ")");
+  return fail_at(
+      peek(), StatusCode::kSyntax,
+      "too many terms in " + std::string(what) + " (maximum " + std::to_string(max_count) + ")");
 }
 
 Result<ExprPtr> ParserImpl::parse_function_call() {
@@ -1133,7 +1226,8 @@ Result<ExprPtr> ParserImpl::parse_function_call() {
 Result<ExprPtr> ParserImpl::finish_function_call(FunctionCall call, SourcePos pos) {
   if (at(TokenKind::kOrder)) return unsupported(peek(), "ORDER BY in aggregate functions");
   STRATA_TRY(expect(TokenKind::kRParen, "\",\" or \")\""));
-  if (at(TokenKind::kFilter) && at(TokenKind::kLParen, 1)) return unsupported(peek(), "FILTER clause");
+  if (at(TokenKind::kFilter) && at(TokenKind::kLParen, 1))
+    return unsupported(peek(), "FILTER clause");
   if (at(TokenKind::kOver) && (at(TokenKind::kLParen, 1) || is_name(peek(1), false, false))) {
     return unsupported(peek(), "window functions");
   }
@@ -1214,7 +1308,8 @@ Result<SelectPtr> ParserImpl::parse_select() {
     if (!more) break;
   }
   // As in SQLite's grammar, ORDER BY and LIMIT follow a SELECT core, never VALUES.
-  if (select->cores.back().kind == SelectCoreKind::kSelect) STRATA_TRY(parse_order_by_and_limit(*select));
+  if (select->cores.back().kind == SelectCoreKind::kSelect)
+    STRATA_TRY(parse_order_by_and_limit(*select));
   STRATA_TRY(finish_select(*select));
   return select;
 }
@@ -1234,8 +1329,8 @@ Result<bool> ParserImpl::parse_compound_op(Select& select) {
   }
   if (select.cores.size() >= limits_.max_compound_terms) {
     return fail_at(op_token, StatusCode::kSyntax,
-                   "too many terms in compound SELECT (maximum " + std::to_string(limits_.max_compound_terms) +
-                       ")");
+                   "too many terms in compound SELECT (maximum " +
+                       std::to_string(limits_.max_compound_terms) + ")");
   }
   select.ops.push_back(op);
   return true;
@@ -1311,7 +1406,8 @@ Status ParserImpl::parse_values_rows(SelectCore& core) {
     STRATA_TRY(parse_list_into(core.values.back(), limits_.max_columns, "VALUES row"));
     STRATA_TRY(expect(TokenKind::kRParen, "\",\" or \")\""));
     if (core.values.back().size() != core.values.front().size()) {
-      return fail_at(row_start, StatusCode::kSyntax, "all VALUES must have the same number of terms");
+      return fail_at(row_start, StatusCode::kSyntax,
+                     "all VALUES must have the same number of terms");
     }
   } while (accept(TokenKind::kComma));
   return Status::ok();
@@ -1319,7 +1415,8 @@ Status ParserImpl::parse_values_rows(SelectCore& core) {
 
 Status ParserImpl::too_many_columns(std::string_view where) {
   return fail_at(peek(), StatusCode::kSyntax,
-                 "too many columns " + std::string(where) + " (maximum " + std::to_string(limits_.max_columns) + ")");
+                 "too many columns " + std::string(where) + " (maximum " +
+                     std::to_string(limits_.max_columns) + ")");
 }
 
 Status ParserImpl::parse_result_column(ResultColumn& column) {
@@ -1347,7 +1444,14 @@ Status ParserImpl::parse_result_column(ResultColumn& column) {
 // flags in any order (NATURAL LEFT OUTER, LEFT NATURAL, CROSS CROSS ...); combinations
 // naming no join are errors.
 Status ParserImpl::parse_join_operator(Join& join) {
-  enum : unsigned { kNaturalBit = 1, kLeftBit = 2, kRightBit = 4, kOuterBit = 8, kInnerBit = 16, kCrossBit = 32 };
+  enum : unsigned {
+    kNaturalBit = 1,
+    kLeftBit = 2,
+    kRightBit = 4,
+    kOuterBit = 8,
+    kInnerBit = 16,
+    kCrossBit = 32
+  };
   Token first = peek();
   unsigned flags = 0;
   std::string words;
@@ -1356,13 +1460,27 @@ Status ParserImpl::parse_join_operator(Join& join) {
     if (!words.empty()) words += ' ';
     words += word.text;
     switch (word.kind) {
-      case TokenKind::kNatural: flags |= kNaturalBit; break;
-      case TokenKind::kLeft: flags |= kLeftBit | kOuterBit; break;
-      case TokenKind::kRight: flags |= kRightBit | kOuterBit; break;
-      case TokenKind::kFull: flags |= kLeftBit | kRightBit | kOuterBit; break;
-      case TokenKind::kOuter: flags |= kOuterBit; break;
-      case TokenKind::kInner: flags |= kInnerBit; break;
-      default: flags |= kInnerBit | kCrossBit; break;  // CROSS
+      case TokenKind::kNatural:
+        flags |= kNaturalBit;
+        break;
+      case TokenKind::kLeft:
+        flags |= kLeftBit | kOuterBit;
+        break;
+      case TokenKind::kRight:
+        flags |= kRightBit | kOuterBit;
+        break;
+      case TokenKind::kFull:
+        flags |= kLeftBit | kRightBit | kOuterBit;
+        break;
+      case TokenKind::kOuter:
+        flags |= kOuterBit;
+        break;
+      case TokenKind::kInner:
+        flags |= kInnerBit;
+        break;
+      default:
+        flags |= kInnerBit | kCrossBit;
+        break;  // CROSS
     }
   }
   STRATA_TRY(expect(TokenKind::kJoin));
@@ -1495,8 +1613,9 @@ Result<std::vector<OrderingTerm>> ParserImpl::parse_ordering_terms(bool allow_nu
   std::vector<OrderingTerm> terms;
   do {
     if (terms.size() >= limits_.max_columns) {
-      return fail_at(peek(), StatusCode::kSyntax,
-                     "too many terms in ORDER BY (maximum " + std::to_string(limits_.max_columns) + ")");
+      return fail_at(
+          peek(), StatusCode::kSyntax,
+          "too many terms in ORDER BY (maximum " + std::to_string(limits_.max_columns) + ")");
     }
     OrderingTerm term;
     term.pos = pos_of(peek());
@@ -1539,8 +1658,9 @@ Result<StmtPtr> ParserImpl::parse_statement(bool allow_explain) {
         explain.mode = ExplainMode::kQueryPlan;
       } else if (at(TokenKind::kAnalyze)) {
         TokenKind next = peek(1).kind;
-        bool dml = next == TokenKind::kSelect || next == TokenKind::kValues || next == TokenKind::kWith ||
-                   next == TokenKind::kInsert || next == TokenKind::kUpdate || next == TokenKind::kDelete ||
+        bool dml = next == TokenKind::kSelect || next == TokenKind::kValues ||
+                   next == TokenKind::kWith || next == TokenKind::kInsert ||
+                   next == TokenKind::kUpdate || next == TokenKind::kDelete ||
                    (next == TokenKind::kReplace && at(TokenKind::kInto, 2));
         if (dml) {
           take();
@@ -1557,17 +1677,30 @@ Result<StmtPtr> ParserImpl::parse_statement(bool allow_explain) {
       stmt->node = std::move(*select);
       return StmtPtr(std::move(stmt));
     }
-    case TokenKind::kWith: return unsupported(t, "WITH clause");
+    case TokenKind::kWith:
+      return unsupported(t, "WITH clause");
     case TokenKind::kInsert:
-    case TokenKind::kReplace: STRATA_TRY(parse_insert(*stmt)); break;
-    case TokenKind::kUpdate: STRATA_TRY(parse_update(*stmt)); break;
-    case TokenKind::kDelete: STRATA_TRY(parse_delete(*stmt)); break;
-    case TokenKind::kCreate: STRATA_TRY(parse_create(*stmt)); break;
-    case TokenKind::kDrop: STRATA_TRY(parse_drop(*stmt)); break;
+    case TokenKind::kReplace:
+      STRATA_TRY(parse_insert(*stmt));
+      break;
+    case TokenKind::kUpdate:
+      STRATA_TRY(parse_update(*stmt));
+      break;
+    case TokenKind::kDelete:
+      STRATA_TRY(parse_delete(*stmt));
+      break;
+    case TokenKind::kCreate:
+      STRATA_TRY(parse_create(*stmt));
+      break;
+    case TokenKind::kDrop:
+      STRATA_TRY(parse_drop(*stmt));
+      break;
     case TokenKind::kBegin:
     case TokenKind::kCommit:
     case TokenKind::kEnd:
-    case TokenKind::kRollback: STRATA_TRY(parse_transaction(*stmt)); break;
+    case TokenKind::kRollback:
+      STRATA_TRY(parse_transaction(*stmt));
+      break;
     case TokenKind::kAnalyze: {
       take();
       Analyze analyze;
@@ -1577,15 +1710,25 @@ Result<StmtPtr> ParserImpl::parse_statement(bool allow_explain) {
       stmt->node = std::move(analyze);
       break;
     }
-    case TokenKind::kPragma: STRATA_TRY(parse_pragma(*stmt)); break;
-    case TokenKind::kAlter: return unsupported(t, "ALTER TABLE");
-    case TokenKind::kAttach: return unsupported(t, "ATTACH");
-    case TokenKind::kDetach: return unsupported(t, "DETACH");
-    case TokenKind::kVacuum: return unsupported(t, "VACUUM");
-    case TokenKind::kReindex: return unsupported(t, "REINDEX");
-    case TokenKind::kSavepoint: return unsupported(t, "SAVEPOINT");
-    case TokenKind::kRelease: return unsupported(t, "RELEASE");
-    default: return syntax_error("statement");
+    case TokenKind::kPragma:
+      STRATA_TRY(parse_pragma(*stmt));
+      break;
+    case TokenKind::kAlter:
+      return unsupported(t, "ALTER TABLE");
+    case TokenKind::kAttach:
+      return unsupported(t, "ATTACH");
+    case TokenKind::kDetach:
+      return unsupported(t, "DETACH");
+    case TokenKind::kVacuum:
+      return unsupported(t, "VACUUM");
+    case TokenKind::kReindex:
+      return unsupported(t, "REINDEX");
+    case TokenKind::kSavepoint:
+      return unsupported(t, "SAVEPOINT");
+    case TokenKind::kRelease:
+      return unsupported(t, "RELEASE");
+    default:
+      return syntax_error("statement");
   }
   return StmtPtr(std::move(stmt));
 }
@@ -1612,7 +1755,8 @@ Status ParserImpl::parse_create(Stmt& stmt) {
   if (at(TokenKind::kView)) return parse_create_view(stmt, temporary);
   if (at(TokenKind::kTrigger)) return unsupported(create, "CREATE TRIGGER");
   if (!temporary && at(TokenKind::kVirtual)) return unsupported(create, "CREATE VIRTUAL TABLE");
-  if (!temporary && (at(TokenKind::kUnique) || at(TokenKind::kIndex))) return parse_create_index(stmt);
+  if (!temporary && (at(TokenKind::kUnique) || at(TokenKind::kIndex)))
+    return parse_create_index(stmt);
   return syntax_error(temporary ? "TABLE, VIEW or TRIGGER" : "TABLE, INDEX, VIEW or TRIGGER");
 }
 
@@ -1671,7 +1815,8 @@ Status ParserImpl::parse_create_table(Stmt& stmt, bool temporary) {
   if (at(TokenKind::kWithout) || (at(TokenKind::kIdentifier) && equals_ci(peek().text, "STRICT"))) {
     do {
       if (accept(TokenKind::kWithout)) {
-        if (!(at(TokenKind::kIdentifier) && equals_ci(peek().text, "ROWID"))) return syntax_error("ROWID");
+        if (!(at(TokenKind::kIdentifier) && equals_ci(peek().text, "ROWID")))
+          return syntax_error("ROWID");
         take();
         create.without_rowid = true;
       } else if (at(TokenKind::kIdentifier) && equals_ci(peek().text, "STRICT")) {
@@ -1793,7 +1938,8 @@ Result<ExprPtr> ParserImpl::parse_default_value() {
     if (t.kind == TokenKind::kIdentifier && t.text == word && equals_ci(word, "FALSE")) {
       return finish(make_expr(Literal{LiteralKind::kFalse, Value::integer(0)}, pos_of(t)));
     }
-    return finish(make_expr(Literal{LiteralKind::kString, Value::text(std::move(word))}, pos_of(t)));
+    return finish(
+        make_expr(Literal{LiteralKind::kString, Value::text(std::move(word))}, pos_of(t)));
   }
   return syntax_error("default value");
 }
@@ -1810,7 +1956,8 @@ Result<ForeignKeyRef> ParserImpl::parse_references() {
       take();
       take();
       if (accept(TokenKind::kSet)) {
-        if (!accept(TokenKind::kNull) && !accept(TokenKind::kDefault)) return syntax_error("NULL or DEFAULT");
+        if (!accept(TokenKind::kNull) && !accept(TokenKind::kDefault))
+          return syntax_error("NULL or DEFAULT");
       } else if (accept(TokenKind::kCascade) || accept(TokenKind::kRestrict)) {
       } else if (accept(TokenKind::kNo)) {
         STRATA_TRY(expect(TokenKind::kAction));
@@ -1819,7 +1966,8 @@ Result<ForeignKeyRef> ParserImpl::parse_references() {
       }
     } else if (accept(TokenKind::kMatch)) {
       STRATA_ASSIGN(std::string ignored, parse_name("name"));
-    } else if (at(TokenKind::kDeferrable) || (at(TokenKind::kNot) && at(TokenKind::kDeferrable, 1))) {
+    } else if (at(TokenKind::kDeferrable) ||
+               (at(TokenKind::kNot) && at(TokenKind::kDeferrable, 1))) {
       accept(TokenKind::kNot);
       take();
       if (accept(TokenKind::kInitially)) {
@@ -1964,7 +2112,8 @@ Status ParserImpl::parse_insert(Stmt& stmt) {
   } else {
     return syntax_error("VALUES, SELECT or DEFAULT VALUES");
   }
-  if (at(TokenKind::kOn) && at(TokenKind::kConflict, 1)) return unsupported(peek(), "upsert (ON CONFLICT)");
+  if (at(TokenKind::kOn) && at(TokenKind::kConflict, 1))
+    return unsupported(peek(), "upsert (ON CONFLICT)");
   if (at(TokenKind::kReturning)) return unsupported(peek(), "RETURNING clause");
   stmt.node = std::move(insert);
   return Status::ok();
@@ -1991,7 +2140,8 @@ Status ParserImpl::parse_update(Stmt& stmt) {
   }
   if (at(TokenKind::kReturning)) return unsupported(peek(), "RETURNING clause");
   // SQLite built with SQLITE_ENABLE_UPDATE_DELETE_LIMIT (Debian's is) accepts these.
-  if (at(TokenKind::kOrder) || at(TokenKind::kLimit)) return unsupported(peek(), "ORDER BY and LIMIT on UPDATE");
+  if (at(TokenKind::kOrder) || at(TokenKind::kLimit))
+    return unsupported(peek(), "ORDER BY and LIMIT on UPDATE");
   stmt.node = std::move(update);
   return Status::ok();
 }
@@ -2005,7 +2155,8 @@ Status ParserImpl::parse_delete(Stmt& stmt) {
     STRATA_ASSIGN(del.where, parse_expr());
   }
   if (at(TokenKind::kReturning)) return unsupported(peek(), "RETURNING clause");
-  if (at(TokenKind::kOrder) || at(TokenKind::kLimit)) return unsupported(peek(), "ORDER BY and LIMIT on DELETE");
+  if (at(TokenKind::kOrder) || at(TokenKind::kLimit))
+    return unsupported(peek(), "ORDER BY and LIMIT on DELETE");
   stmt.node = std::move(del);
   return Status::ok();
 }
@@ -2059,8 +2210,8 @@ Status ParserImpl::parse_pragma(Stmt& stmt) {
   if (has_value) {
     if (lexed(0).is_error) return lex_error();
     Token t = peek();
-    if (t.kind == TokenKind::kPlus || t.kind == TokenKind::kMinus || t.kind == TokenKind::kInteger ||
-        t.kind == TokenKind::kReal) {
+    if (t.kind == TokenKind::kPlus || t.kind == TokenKind::kMinus ||
+        t.kind == TokenKind::kInteger || t.kind == TokenKind::kReal) {
       uint32_t begin = t.offset;
       if (t.kind == TokenKind::kPlus || t.kind == TokenKind::kMinus) take();
       if (!at(TokenKind::kInteger) && !at(TokenKind::kReal)) return syntax_error("number");
@@ -2073,8 +2224,9 @@ Status ParserImpl::parse_pragma(Stmt& stmt) {
     } else if (t.kind == TokenKind::kString) {
       pragma.value_kind = PragmaValueKind::kString;
       pragma.value = unquote(take());
-    } else if (is_name(t, /*allow_string=*/false, /*allow_join=*/true) || t.kind == TokenKind::kOn ||
-               t.kind == TokenKind::kDelete || t.kind == TokenKind::kDefault) {
+    } else if (is_name(t, /*allow_string=*/false, /*allow_join=*/true) ||
+               t.kind == TokenKind::kOn || t.kind == TokenKind::kDelete ||
+               t.kind == TokenKind::kDefault) {
       pragma.value_kind = PragmaValueKind::kName;
       pragma.value = unquote(take());
     } else {
@@ -2118,7 +2270,8 @@ Result<std::optional<ParsedStatement>> ParserImpl::next_statement() {
   statement_begin_ = kNoStatement;
   while (at(TokenKind::kSemicolon)) take();
   const Lexed& first = lexed(0);
-  if (!first.is_error && first.token.kind == TokenKind::kEof) return std::optional<ParsedStatement>();
+  if (!first.is_error && first.token.kind == TokenKind::kEof)
+    return std::optional<ParsedStatement>();
   failed_start_ = first.token;
   start_statement(first.token.offset);
   if (!first.is_error) lexed(0);  // applies the length limit to the first token

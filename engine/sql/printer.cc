@@ -50,7 +50,9 @@ class Printer {
  public:
   std::string out;
 
-  void expr(const Expr& e) { std::visit([&](const auto& node) { print(node); }, e.node); }
+  void expr(const Expr& e) {
+    std::visit([&](const auto& node) { print(node); }, e.node);
+  }
 
   void select(const Select& s) {
     for (size_t i = 0; i < s.cores.size(); ++i) {
@@ -75,7 +77,9 @@ class Printer {
     }
   }
 
-  void stmt(const Stmt& s) { std::visit([&](const auto& node) { print(node); }, s.node); }
+  void stmt(const Stmt& s) {
+    std::visit([&](const auto& node) { print(node); }, s.node);
+  }
 
  private:
   void expr_list(const std::vector<ExprPtr>& list) {
@@ -109,12 +113,24 @@ class Printer {
   // --- expressions ---
   void print(const Literal& lit) {
     switch (lit.kind) {
-      case LiteralKind::kNull: out += "NULL"; return;
-      case LiteralKind::kTrue: out += "TRUE"; return;
-      case LiteralKind::kFalse: out += "FALSE"; return;
-      case LiteralKind::kCurrentTime: out += "CURRENT_TIME"; return;
-      case LiteralKind::kCurrentDate: out += "CURRENT_DATE"; return;
-      case LiteralKind::kCurrentTimestamp: out += "CURRENT_TIMESTAMP"; return;
+      case LiteralKind::kNull:
+        out += "NULL";
+        return;
+      case LiteralKind::kTrue:
+        out += "TRUE";
+        return;
+      case LiteralKind::kFalse:
+        out += "FALSE";
+        return;
+      case LiteralKind::kCurrentTime:
+        out += "CURRENT_TIME";
+        return;
+      case LiteralKind::kCurrentDate:
+        out += "CURRENT_DATE";
+        return;
+      case LiteralKind::kCurrentTimestamp:
+        out += "CURRENT_TIMESTAMP";
+        return;
       case LiteralKind::kInteger: {
         int64_t v = lit.value.type() == ValueType::kInteger ? lit.value.as_integer() : 0;
         if (v == std::numeric_limits<int64_t>::min()) {
@@ -314,7 +330,9 @@ class Printer {
       if (i > 0) out += ", ";
       const ResultColumn& col = c.columns[i];
       switch (col.kind) {
-        case ResultColumnKind::kStar: out += '*'; break;
+        case ResultColumnKind::kStar:
+          out += '*';
+          break;
         case ResultColumnKind::kTableStar:
           out += quote_identifier(col.table);
           out += ".*";
@@ -619,10 +637,18 @@ class Printer {
 
   void print(const Begin& s) {
     switch (s.kind) {
-      case TransactionKind::kDefault: out += "BEGIN"; break;
-      case TransactionKind::kDeferred: out += "BEGIN DEFERRED"; break;
-      case TransactionKind::kImmediate: out += "BEGIN IMMEDIATE"; break;
-      case TransactionKind::kExclusive: out += "BEGIN EXCLUSIVE"; break;
+      case TransactionKind::kDefault:
+        out += "BEGIN";
+        break;
+      case TransactionKind::kDeferred:
+        out += "BEGIN DEFERRED";
+        break;
+      case TransactionKind::kImmediate:
+        out += "BEGIN IMMEDIATE";
+        break;
+      case TransactionKind::kExclusive:
+        out += "BEGIN EXCLUSIVE";
+        break;
     }
   }
   void print(const Commit&) { out += "COMMIT"; }
@@ -642,19 +668,32 @@ class Printer {
     if (s.value_kind == PragmaValueKind::kNone) return;
     out += s.call_syntax ? "(" : " = ";
     switch (s.value_kind) {
-      case PragmaValueKind::kNone: break;
-      case PragmaValueKind::kName: out += quote_identifier(s.value); break;
-      case PragmaValueKind::kString: out += quote_string(s.value); break;
-      case PragmaValueKind::kNumber: out += s.value; break;
+      case PragmaValueKind::kNone:
+        break;
+      case PragmaValueKind::kName:
+        out += quote_identifier(s.value);
+        break;
+      case PragmaValueKind::kString:
+        out += quote_string(s.value);
+        break;
+      case PragmaValueKind::kNumber:
+        out += s.value;
+        break;
     }
     if (s.call_syntax) out += ')';
   }
 
   void print(const Explain& s) {
     switch (s.mode) {
-      case ExplainMode::kExplain: out += "EXPLAIN "; break;
-      case ExplainMode::kAnalyze: out += "EXPLAIN ANALYZE "; break;
-      case ExplainMode::kQueryPlan: out += "EXPLAIN QUERY PLAN "; break;
+      case ExplainMode::kExplain:
+        out += "EXPLAIN ";
+        break;
+      case ExplainMode::kAnalyze:
+        out += "EXPLAIN ANALYZE ";
+        break;
+      case ExplainMode::kQueryPlan:
+        out += "EXPLAIN QUERY PLAN ";
+        break;
     }
     stmt(*s.stmt);
   }

@@ -35,7 +35,8 @@ using K = TokenKind;
 
 TEST(Lexer, KeywordsAreCaseInsensitive) {
   EXPECT_EQ(kinds("select SeLeCt SELECT"), (std::vector<K>{K::kSelect, K::kSelect, K::kSelect}));
-  EXPECT_EQ(kinds("current_timestamp Autoincrement"), (std::vector<K>{K::kCurrentTimestamp, K::kAutoincrement}));
+  EXPECT_EQ(kinds("current_timestamp Autoincrement"),
+            (std::vector<K>{K::kCurrentTimestamp, K::kAutoincrement}));
 }
 
 TEST(Lexer, TrueFalseAndRowidAreIdentifiersNotKeywords) {
@@ -73,8 +74,9 @@ TEST(Lexer, StringsWithDoubledQuotes) {
 
 TEST(Lexer, Numbers) {
   std::vector<Token> t = lex("1 123 1. .5 1.5 1e10 1E+10 2.5e-3 0x1F 0XaB 00");
-  std::vector<K> expected = {K::kInteger, K::kInteger, K::kReal, K::kReal, K::kReal, K::kReal,
-                             K::kReal,    K::kReal,    K::kInteger, K::kInteger, K::kInteger};
+  std::vector<K> expected = {K::kInteger, K::kInteger, K::kReal,   K::kReal,
+                             K::kReal,    K::kReal,    K::kReal,   K::kReal,
+                             K::kInteger, K::kInteger, K::kInteger};
   ASSERT_EQ(t.size(), expected.size());
   for (size_t i = 0; i < t.size(); ++i) EXPECT_EQ(t[i].kind, expected[i]) << t[i].text;
   EXPECT_EQ(t[2].text, "1.");
@@ -82,7 +84,8 @@ TEST(Lexer, Numbers) {
 }
 
 TEST(Lexer, DotBetweenNamesIsNotANumber) {
-  EXPECT_EQ(kinds("t.a t.5"), (std::vector<K>{K::kIdentifier, K::kDot, K::kIdentifier, K::kIdentifier, K::kReal}));
+  EXPECT_EQ(kinds("t.a t.5"),
+            (std::vector<K>{K::kIdentifier, K::kDot, K::kIdentifier, K::kIdentifier, K::kReal}));
 }
 
 TEST(Lexer, Blobs) {
@@ -103,12 +106,13 @@ TEST(Lexer, BindParameters) {
 }
 
 TEST(Lexer, EveryOperator) {
-  EXPECT_EQ(kinds("|| * / % + - << >> & | < <= > >= = == != <> ~ , ; ( ) . -> ->>"),
-            (std::vector<K>{K::kConcat, K::kStar, K::kSlash, K::kPercent, K::kPlus, K::kMinus,
-                            K::kShiftLeft, K::kShiftRight, K::kBitAnd, K::kBitOr, K::kLt, K::kLe,
-                            K::kGt, K::kGe, K::kEq, K::kEqEq, K::kNe, K::kLtGt, K::kBitNot,
-                            K::kComma, K::kSemicolon, K::kLParen, K::kRParen, K::kDot, K::kArrow,
-                            K::kArrow2}));
+  EXPECT_EQ(
+      kinds("|| * / % + - << >> & | < <= > >= = == != <> ~ , ; ( ) . -> ->>"),
+      (std::vector<K>{
+          K::kConcat,     K::kStar,   K::kSlash, K::kPercent, K::kPlus,   K::kMinus, K::kShiftLeft,
+          K::kShiftRight, K::kBitAnd, K::kBitOr, K::kLt,      K::kLe,     K::kGt,    K::kGe,
+          K::kEq,         K::kEqEq,   K::kNe,    K::kLtGt,    K::kBitNot, K::kComma, K::kSemicolon,
+          K::kLParen,     K::kRParen, K::kDot,   K::kArrow,   K::kArrow2}));
 }
 
 TEST(Lexer, OperatorsNeedNoSpaces) {

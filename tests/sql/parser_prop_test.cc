@@ -77,10 +77,12 @@ RC_GTEST_PROP(ParserRobustness, ArbitraryInputFailsCleanly, ()) {
     sql = *rc::gen::arbitrary<std::string>();
   } else {
     for (int i = count(0, 30); i > 0; --i) {
-      sql += pick<std::string>({"SELECT", "FROM", "(", ")", ",", "a", "1", "'s'", "+", "-", "NOT", "IN", "BETWEEN",
-                                "AND", "OR", "CASE", "WHEN", "THEN", "END", "CREATE", "TABLE", "INSERT", "INTO",
-                                "VALUES", "*", ";", "IS", "NULL", "JOIN", "ON", "ORDER", "BY", "LIMIT", "x'00'",
-                                "?", "/*", "--", "\"", "'", "ESCAPE", "COLLATE", "CAST", "AS", "UNION", "WITH"});
+      sql += pick<std::string>(
+          {"SELECT", "FROM",   "(",     ")",       ",",       "a",      "1",     "'s'",   "+",
+           "-",      "NOT",    "IN",    "BETWEEN", "AND",     "OR",     "CASE",  "WHEN",  "THEN",
+           "END",    "CREATE", "TABLE", "INSERT",  "INTO",    "VALUES", "*",     ";",     "IS",
+           "NULL",   "JOIN",   "ON",    "ORDER",   "BY",      "LIMIT",  "x'00'", "?",     "/*",
+           "--",     "\"",     "'",     "ESCAPE",  "COLLATE", "CAST",   "AS",    "UNION", "WITH"});
       sql += ' ';
     }
   }
@@ -95,7 +97,8 @@ RC_GTEST_PROP(ParserRobustness, ArbitraryInputFailsCleanly, ()) {
       RC_ASSERT(**again == *(*next)->stmt);
       continue;
     }
-    RC_ASSERT(next.status().code() == StatusCode::kSyntax || next.status().code() == StatusCode::kUnsupported);
+    RC_ASSERT(next.status().code() == StatusCode::kSyntax ||
+              next.status().code() == StatusCode::kUnsupported);
     RC_ASSERT(error_position(next.status()).has_value());
     RC_ASSERT(parser.error().has_value());
   }
@@ -116,7 +119,8 @@ std::vector<SltRecord> read_slt(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();  // some files use CRLF
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+      line.pop_back();  // some files use CRLF
     lines.push_back(line);
   }
   bool applies = true;
@@ -158,7 +162,8 @@ std::vector<SltRecord> read_slt(const std::filesystem::path& path) {
 TEST(ParserSlt, CorpusParsesAndRoundTrips) {
   const char* env = std::getenv("STRATA_SLT_DIR");
   std::filesystem::path dir = env != nullptr ? env : "/work/shared/slt";
-  if (!std::filesystem::exists(dir / "select1.test")) GTEST_SKIP() << "no sqllogictest corpus at " << dir;
+  if (!std::filesystem::exists(dir / "select1.test"))
+    GTEST_SKIP() << "no sqllogictest corpus at " << dir;
   std::vector<std::filesystem::path> files = {dir / "select1.test"};
   if (std::filesystem::exists(dir / "evidence")) {
     for (const auto& entry : std::filesystem::directory_iterator(dir / "evidence")) {
@@ -176,7 +181,8 @@ TEST(ParserSlt, CorpusParsesAndRoundTrips) {
         if (record.expect_ok) {
           ++ok_failed;
           ++failure_reasons[first.status().to_string()];
-          ADD_FAILURE() << record.file << ":" << record.line << ": " << first.status().to_string() << "\n"
+          ADD_FAILURE() << record.file << ":" << record.line << ": " << first.status().to_string()
+                        << "\n"
                         << record.sql;
         }
         continue;
@@ -188,12 +194,14 @@ TEST(ParserSlt, CorpusParsesAndRoundTrips) {
         Result<StmtPtr> again = parse_statement(printed);
         ASSERT_TRUE(again.ok()) << record.file << ":" << record.line << ": " << printed << ": "
                                 << again.status().to_string();
-        EXPECT_TRUE(**again == *stmt) << record.file << ":" << record.line << "\n" << record.sql << "printed: " << printed;
+        EXPECT_TRUE(**again == *stmt) << record.file << ":" << record.line << "\n"
+                                      << record.sql << "printed: " << printed;
       }
     }
   }
-  std::cout << "slt: " << total << " records (" << error_records << " 'statement error'); " << parsed_ok
-            << " parse; " << ok_failed << " records SQLite accepts fail to parse; " << error_records_parsed
+  std::cout << "slt: " << total << " records (" << error_records << " 'statement error'); "
+            << parsed_ok << " parse; " << ok_failed << " records SQLite accepts fail to parse; "
+            << error_records_parsed
             << " 'statement error' records parse (their errors are semantic)\n";
   for (const auto& [reason, n] : failure_reasons) std::cout << "  " << n << " x " << reason << "\n";
   EXPECT_GT(total, 1000);

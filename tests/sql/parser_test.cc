@@ -185,7 +185,8 @@ TEST(ParserExpr, IntegerLiterals) {
     const Literal* lit = e.ok() ? (*e)->as<Literal>() : nullptr;
     return lit != nullptr ? *lit : Literal{};
   };
-  EXPECT_EQ(literal("9223372036854775807").value, Value::integer(std::numeric_limits<int64_t>::max()));
+  EXPECT_EQ(literal("9223372036854775807").value,
+            Value::integer(std::numeric_limits<int64_t>::max()));
   Literal big = literal("9223372036854775808");
   EXPECT_EQ(big.kind, LiteralKind::kReal);  // too big for int64: REAL, as in SQLite
   EXPECT_EQ(big.value, Value::real(9223372036854775808.0));
@@ -194,10 +195,13 @@ TEST(ParserExpr, IntegerLiterals) {
   Literal min = literal("-9223372036854775808");
   EXPECT_EQ(min.kind, LiteralKind::kInteger);
   EXPECT_EQ(min.value, Value::integer(std::numeric_limits<int64_t>::min()));
-  EXPECT_EQ(literal("-(9223372036854775808)").value, Value::integer(std::numeric_limits<int64_t>::min()));
-  EXPECT_EQ(literal("0x7FFFFFFFFFFFFFFF").value, Value::integer(std::numeric_limits<int64_t>::max()));
+  EXPECT_EQ(literal("-(9223372036854775808)").value,
+            Value::integer(std::numeric_limits<int64_t>::min()));
+  EXPECT_EQ(literal("0x7FFFFFFFFFFFFFFF").value,
+            Value::integer(std::numeric_limits<int64_t>::max()));
   EXPECT_EQ(literal("0xFFFFFFFFFFFFFFFF").value, Value::integer(-1));
-  EXPECT_EQ(literal("0x8000000000000000").value, Value::integer(std::numeric_limits<int64_t>::min()));
+  EXPECT_EQ(literal("0x8000000000000000").value,
+            Value::integer(std::numeric_limits<int64_t>::min()));
   EXPECT_EQ(literal("0x000000000000000001").value, Value::integer(1));
   EXPECT_EQ(expr("-9223372036854775808"), "(-9223372036854775808)");
   EXPECT_EQ(expr("- 9223372036854775808.0"), "(-9223372036854775808.0)");  // a REAL: no fold
@@ -228,7 +232,8 @@ TEST(ParserExpr, Parameters) {
   const Select* select = (*s)->stmt->as<Select>();
   ASSERT_NE(select, nullptr);
   std::vector<int> indexes;
-  for (const ResultColumn& c : select->cores[0].columns) indexes.push_back(c.expr->as<Parameter>()->index);
+  for (const ResultColumn& c : select->cores[0].columns)
+    indexes.push_back(c.expr->as<Parameter>()->index);
   EXPECT_EQ(indexes, (std::vector<int>{1, 2, 5, 2, 6, 7}));
   EXPECT_EQ(expr("?0"), "ERROR 1:1: variable number must be between ?1 and ?32766");
   EXPECT_EQ(expr("?32767"), "ERROR 1:1: variable number must be between ?1 and ?32766");
@@ -269,13 +274,15 @@ TEST(ParserStmt, JoinOperatorsCombineLikeSqlites) {
   EXPECT_EQ(stmt("SELECT * FROM a CROSS CROSS JOIN b"), "SELECT * FROM a CROSS JOIN b");
   EXPECT_EQ(stmt("SELECT * FROM a LEFT RIGHT JOIN b"), "SELECT * FROM a FULL JOIN b");
   EXPECT_EQ(stmt("SELECT * FROM a OUTER JOIN b"), "ERROR 1:17: unknown join type: OUTER");
-  EXPECT_EQ(stmt("SELECT * FROM a INNER OUTER JOIN b"), "ERROR 1:17: unknown join type: INNER OUTER");
+  EXPECT_EQ(stmt("SELECT * FROM a INNER OUTER JOIN b"),
+            "ERROR 1:17: unknown join type: INNER OUTER");
   EXPECT_EQ(stmt("SELECT * FROM a LEFT INNER JOIN b"), "ERROR 1:17: unknown join type: LEFT INNER");
 }
 
 TEST(ParserExpr, CaseCastExistsSubquery) {
   EXPECT_EQ(expr("CASE WHEN a THEN 1 ELSE 2 END"), "CASE WHEN a THEN 1 ELSE 2 END");
-  EXPECT_EQ(expr("CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' END"), "CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' END");
+  EXPECT_EQ(expr("CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' END"),
+            "CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' END");
   EXPECT_EQ(expr("CAST(x AS INTEGER)"), "CAST(x AS INTEGER)");
   EXPECT_EQ(expr("CAST(x AS VARCHAR ( 10 ))"), "CAST(x AS VARCHAR ( 10 ))");
   EXPECT_EQ(expr("CAST(x AS DOUBLE PRECISION)"), "CAST(x AS DOUBLE PRECISION)");
@@ -304,8 +311,9 @@ TEST(ParserExpr, PositionsPointAtTheOperatorOrFirstToken) {
 
 TEST(ParserStmt, Select) {
   EXPECT_EQ(stmt("SELECT 1"), "SELECT 1");
-  EXPECT_EQ(stmt("select a, b AS x, c y, 'z' FROM t WHERE a > 1 GROUP BY a, b HAVING count(*) > 1"),
-            "SELECT a, b AS x, c AS y, 'z' FROM t WHERE (a > 1) GROUP BY a, b HAVING (count(*) > 1)");
+  EXPECT_EQ(
+      stmt("select a, b AS x, c y, 'z' FROM t WHERE a > 1 GROUP BY a, b HAVING count(*) > 1"),
+      "SELECT a, b AS x, c AS y, 'z' FROM t WHERE (a > 1) GROUP BY a, b HAVING (count(*) > 1)");
   EXPECT_EQ(stmt("SELECT DISTINCT * FROM t"), "SELECT DISTINCT * FROM t");
   EXPECT_EQ(stmt("SELECT ALL t.*, u.* FROM t, u"), "SELECT t.*, u.* FROM t, u");
   EXPECT_EQ(stmt("SELECT a AS 'quoted alias' FROM t"), "SELECT a AS \"quoted alias\" FROM t");
@@ -322,10 +330,13 @@ TEST(ParserStmt, Select) {
 }
 
 TEST(ParserStmt, CompoundSelectsAreLeftAssociativeWithOneOrderBy) {
-  EXPECT_EQ(stmt("SELECT 1 UNION SELECT 2 UNION ALL VALUES (3) INTERSECT SELECT 4 EXCEPT SELECT 5 ORDER BY 1 LIMIT 2"),
-            "SELECT 1 UNION SELECT 2 UNION ALL VALUES (3) INTERSECT SELECT 4 EXCEPT SELECT 5 ORDER BY 1 LIMIT 2");
+  EXPECT_EQ(stmt("SELECT 1 UNION SELECT 2 UNION ALL VALUES (3) INTERSECT SELECT 4 EXCEPT SELECT 5 "
+                 "ORDER BY 1 LIMIT 2"),
+            "SELECT 1 UNION SELECT 2 UNION ALL VALUES (3) INTERSECT SELECT 4 EXCEPT SELECT 5 ORDER "
+            "BY 1 LIMIT 2");
   // As in SQLite, ORDER BY and LIMIT may not follow VALUES.
-  EXPECT_EQ(stmt("SELECT 1 UNION VALUES (2) ORDER BY 1"), "ERROR 1:27: near \"ORDER\": syntax error, expected end of statement");
+  EXPECT_EQ(stmt("SELECT 1 UNION VALUES (2) ORDER BY 1"),
+            "ERROR 1:27: near \"ORDER\": syntax error, expected end of statement");
   Result<StmtPtr> s = parse_statement("SELECT 1 UNION ALL SELECT 2 EXCEPT SELECT 3");
   ASSERT_OK(s);
   const Select* select = (*s)->as<Select>();
@@ -335,15 +346,18 @@ TEST(ParserStmt, CompoundSelectsAreLeftAssociativeWithOneOrderBy) {
 
 TEST(ParserStmt, Joins) {
   EXPECT_EQ(stmt("SELECT * FROM a JOIN b ON a.x = b.x"), "SELECT * FROM a JOIN b ON (a.x = b.x)");
-  EXPECT_EQ(stmt("SELECT * FROM a INNER JOIN b USING (x, y)"), "SELECT * FROM a JOIN b USING (x, y)");
+  EXPECT_EQ(stmt("SELECT * FROM a INNER JOIN b USING (x, y)"),
+            "SELECT * FROM a JOIN b USING (x, y)");
   EXPECT_EQ(stmt("SELECT * FROM a LEFT OUTER JOIN b ON 1 LEFT JOIN c ON 2"),
             "SELECT * FROM a LEFT JOIN b ON 1 LEFT JOIN c ON 2");
-  EXPECT_EQ(stmt("SELECT * FROM a NATURAL JOIN b CROSS JOIN c"), "SELECT * FROM a NATURAL JOIN b CROSS JOIN c");
+  EXPECT_EQ(stmt("SELECT * FROM a NATURAL JOIN b CROSS JOIN c"),
+            "SELECT * FROM a NATURAL JOIN b CROSS JOIN c");
   EXPECT_EQ(stmt("SELECT * FROM a RIGHT JOIN b FULL OUTER JOIN c NATURAL LEFT JOIN d"),
             "SELECT * FROM a RIGHT JOIN b FULL JOIN c NATURAL LEFT JOIN d");
   EXPECT_EQ(stmt("SELECT * FROM a, b AS bb, (SELECT 1) AS s, (SELECT 2) t"),
             "SELECT * FROM a, b AS bb, (SELECT 1) AS s, (SELECT 2) AS t");
-  EXPECT_EQ(stmt("SELECT * FROM a JOIN (b JOIN c ON 1) ON 2"), "SELECT * FROM a JOIN (b JOIN c ON 1) ON 2");
+  EXPECT_EQ(stmt("SELECT * FROM a JOIN (b JOIN c ON 1) ON 2"),
+            "SELECT * FROM a JOIN (b JOIN c ON 1) ON 2");
   EXPECT_EQ(stmt("SELECT * FROM (a JOIN b) JOIN c"), "SELECT * FROM a JOIN b JOIN c");
   EXPECT_EQ(stmt("SELECT * FROM (t1) AS x"), "SELECT * FROM t1 AS x");
   Result<StmtPtr> s = parse_statement("SELECT * FROM a JOIN b JOIN c");
@@ -366,31 +380,37 @@ TEST(ParserStmt, CreateTable) {
             "name varchar(10) NOT NULL UNIQUE, price decimal(10, 2) DEFAULT (0), "
             "tag text COLLATE nocase DEFAULT ('x') CHECK ((length(tag) < 5)), "
             "owner int REFERENCES users (id), plain, d DOUBLE PRECISION NULL)");
-  EXPECT_EQ(stmt("CREATE TABLE t(a PRIMARY KEY DESC ON CONFLICT REPLACE, b CONSTRAINT nn NOT NULL ON CONFLICT IGNORE)"),
-            "CREATE TABLE t (a PRIMARY KEY DESC ON CONFLICT REPLACE, b CONSTRAINT nn NOT NULL ON CONFLICT IGNORE)");
+  EXPECT_EQ(stmt("CREATE TABLE t(a PRIMARY KEY DESC ON CONFLICT REPLACE, b CONSTRAINT nn NOT NULL "
+                 "ON CONFLICT IGNORE)"),
+            "CREATE TABLE t (a PRIMARY KEY DESC ON CONFLICT REPLACE, b CONSTRAINT nn NOT NULL ON "
+            "CONFLICT IGNORE)");
   EXPECT_EQ(stmt("CREATE TABLE t(a, b, c, PRIMARY KEY (a, b DESC), UNIQUE (c) CHECK (a > 0), "
                  "CONSTRAINT fk FOREIGN KEY (c) REFERENCES u (x) ON UPDATE SET NULL)"),
             "CREATE TABLE t (a, b, c, PRIMARY KEY (a, b DESC), UNIQUE (c), CHECK ((a > 0)), "
             "CONSTRAINT fk FOREIGN KEY (c) REFERENCES u (x))");
-  EXPECT_EQ(stmt("CREATE TEMP TABLE t(x) WITHOUT ROWID, STRICT"), "CREATE TEMP TABLE t (x) WITHOUT ROWID, STRICT");
+  EXPECT_EQ(stmt("CREATE TEMP TABLE t(x) WITHOUT ROWID, STRICT"),
+            "CREATE TEMP TABLE t (x) WITHOUT ROWID, STRICT");
   EXPECT_EQ(stmt("CREATE TABLE t(x) STRICT"), "CREATE TABLE t (x) STRICT");
   EXPECT_EQ(stmt("CREATE TABLE t AS SELECT 1 AS x"), "CREATE TABLE t AS SELECT 1 AS x");
   EXPECT_EQ(stmt("CREATE TABLE 'quoted'(\"a b\" TEXT, [key] INT, replace)"),
             "CREATE TABLE quoted (\"a b\" TEXT, \"key\" INT, \"replace\")");
-  EXPECT_EQ(stmt("CREATE TABLE t(x INT KEY)"), "CREATE TABLE t (x INT KEY)");  // KEY is a type word here
+  EXPECT_EQ(stmt("CREATE TABLE t(x INT KEY)"),
+            "CREATE TABLE t (x INT KEY)");  // KEY is a type word here
 }
 
 TEST(ParserStmt, ColumnDefaults) {
   EXPECT_EQ(stmt("CREATE TABLE t(a DEFAULT -5, b DEFAULT +1.5, c DEFAULT (1 + 2), d DEFAULT NULL, "
                  "e DEFAULT x'00', f DEFAULT CURRENT_TIME, g DEFAULT true, h DEFAULT word, "
                  "i DEFAULT -9223372036854775808)"),
-            "CREATE TABLE t (a DEFAULT ((-5)), b DEFAULT ((+1.5)), c DEFAULT ((1 + 2)), d DEFAULT (NULL), "
+            "CREATE TABLE t (a DEFAULT ((-5)), b DEFAULT ((+1.5)), c DEFAULT ((1 + 2)), d DEFAULT "
+            "(NULL), "
             "e DEFAULT (X'00'), f DEFAULT (CURRENT_TIME), g DEFAULT (TRUE), h DEFAULT ('word'), "
             "i DEFAULT ((-9223372036854775808)))");
 }
 
 TEST(ParserStmt, TypeNamesAreKeptAsWritten) {
-  Result<StmtPtr> s = parse_statement("CREATE TABLE t(a VARCHAR(10), b unsigned big int, c decimal( 10 , -2 ), d)");
+  Result<StmtPtr> s =
+      parse_statement("CREATE TABLE t(a VARCHAR(10), b unsigned big int, c decimal( 10 , -2 ), d)");
   ASSERT_OK(s);
   const CreateTable* create = (*s)->as<CreateTable>();
   ASSERT_EQ(create->columns.size(), 4u);
@@ -402,8 +422,10 @@ TEST(ParserStmt, TypeNamesAreKeptAsWritten) {
 
 TEST(ParserStmt, IndexesAndViews) {
   EXPECT_EQ(stmt("CREATE INDEX t1i1 ON t1(x)"), "CREATE INDEX t1i1 ON t1 (x)");
-  EXPECT_EQ(stmt("CREATE UNIQUE INDEX IF NOT EXISTS i ON t(a DESC, lower(b) COLLATE nocase ASC) WHERE a > 0"),
-            "CREATE UNIQUE INDEX IF NOT EXISTS i ON t (a DESC, (lower(b) COLLATE nocase) ASC) WHERE (a > 0)");
+  EXPECT_EQ(stmt("CREATE UNIQUE INDEX IF NOT EXISTS i ON t(a DESC, lower(b) COLLATE nocase ASC) "
+                 "WHERE a > 0"),
+            "CREATE UNIQUE INDEX IF NOT EXISTS i ON t (a DESC, (lower(b) COLLATE nocase) ASC) "
+            "WHERE (a > 0)");
   EXPECT_EQ(stmt("DROP INDEX IF EXISTS main.i"), "DROP INDEX IF EXISTS main.i");
   EXPECT_EQ(stmt("CREATE VIEW view1 AS SELECT x FROM t1 WHERE x>0"),
             "CREATE VIEW view1 AS SELECT x FROM t1 WHERE (x > 0)");
@@ -418,10 +440,13 @@ TEST(ParserStmt, Insert) {
   EXPECT_EQ(stmt("INSERT INTO t1(e,c,b,d,a) VALUES(103,102,100,101,104)"),
             "INSERT INTO t1 (e, c, b, d, a) VALUES (103, 102, 100, 101, 104)");
   EXPECT_EQ(stmt("INSERT INTO t VALUES (1), (2)"), "INSERT INTO t VALUES (1), (2)");
-  EXPECT_EQ(stmt("INSERT OR IGNORE INTO t SELECT * FROM u"), "INSERT OR IGNORE INTO t SELECT * FROM u");
+  EXPECT_EQ(stmt("INSERT OR IGNORE INTO t SELECT * FROM u"),
+            "INSERT OR IGNORE INTO t SELECT * FROM u");
   EXPECT_EQ(stmt("REPLACE INTO t VALUES (1)"), "INSERT OR REPLACE INTO t VALUES (1)");
-  EXPECT_EQ(stmt("INSERT OR ROLLBACK INTO t DEFAULT VALUES"), "INSERT OR ROLLBACK INTO t DEFAULT VALUES");
-  EXPECT_EQ(stmt("INSERT OR ABORT INTO main.t AS x (a) VALUES (1)"), "INSERT OR ABORT INTO main.t AS x (a) VALUES (1)");
+  EXPECT_EQ(stmt("INSERT OR ROLLBACK INTO t DEFAULT VALUES"),
+            "INSERT OR ROLLBACK INTO t DEFAULT VALUES");
+  EXPECT_EQ(stmt("INSERT OR ABORT INTO main.t AS x (a) VALUES (1)"),
+            "INSERT OR ABORT INTO main.t AS x (a) VALUES (1)");
   EXPECT_EQ(stmt("INSERT OR FAIL INTO t VALUES (1)"), "INSERT OR FAIL INTO t VALUES (1)");
   Result<StmtPtr> a = parse_statement("REPLACE INTO t VALUES (1)");
   Result<StmtPtr> b = parse_statement("INSERT OR REPLACE INTO t VALUES (1)");
@@ -432,7 +457,8 @@ TEST(ParserStmt, Insert) {
 
 TEST(ParserStmt, UpdateAndDelete) {
   EXPECT_EQ(stmt("UPDATE t1 SET x=1 WHERE x>0"), "UPDATE t1 SET x = 1 WHERE (x > 0)");
-  EXPECT_EQ(stmt("UPDATE OR REPLACE t AS u SET a = a + 1, b = NULL"), "UPDATE OR REPLACE t AS u SET a = (a + 1), b = NULL");
+  EXPECT_EQ(stmt("UPDATE OR REPLACE t AS u SET a = a + 1, b = NULL"),
+            "UPDATE OR REPLACE t AS u SET a = (a + 1), b = NULL");
   EXPECT_EQ(stmt("UPDATE t INDEXED BY i SET a = 1"), "UPDATE t INDEXED BY i SET a = 1");
   EXPECT_EQ(stmt("DELETE FROM t1 WHERE x > 0"), "DELETE FROM t1 WHERE (x > 0)");
   EXPECT_EQ(stmt("DELETE FROM main.t"), "DELETE FROM main.t");
@@ -470,22 +496,32 @@ TEST(ParserStmt, TransactionsAnalyzePragmaExplain) {
 // --- errors -------------------------------------------------------------------------
 
 TEST(ParserErrors, SyntaxErrorsNameTheTokenAndItsPosition) {
-  EXPECT_EQ(stmt("SELECT * FORM t"), "ERROR 1:10: near \"FORM\": syntax error, expected end of statement");
+  EXPECT_EQ(stmt("SELECT * FORM t"),
+            "ERROR 1:10: near \"FORM\": syntax error, expected end of statement");
   EXPECT_EQ(stmt("SELECT 1 +"), "ERROR 1:11: syntax error at end of input, expected expression");
   EXPECT_EQ(stmt("SELECT * FROM"), "ERROR 1:14: syntax error at end of input, expected table name");
   EXPECT_EQ(stmt("SELECT (1 + 2"), "ERROR 1:14: syntax error at end of input, expected \")\"");
-  EXPECT_EQ(stmt("SELECT a FROM t WHERE"), "ERROR 1:22: syntax error at end of input, expected expression");
-  EXPECT_EQ(stmt("SELECT a\nFROM t\nWHERE a = = 1"), "ERROR 3:11: near \"=\": syntax error, expected expression");
-  EXPECT_EQ(stmt("CREATE TABLE t(a,)"), "ERROR 1:18: near \")\": syntax error, expected column name");
-  EXPECT_EQ(stmt("INSERT INTO t VALUES (1, 2"), "ERROR 1:27: syntax error at end of input, expected \",\" or \")\"");
-  EXPECT_EQ(stmt("SELECT CASE WHEN 1 THEN 2"), "ERROR 1:26: syntax error at end of input, expected WHEN, ELSE or END");
-  EXPECT_EQ(stmt("SELECT a FROM t ORDER a"), "ERROR 1:23: near \"a\": syntax error, expected \"BY\"");
+  EXPECT_EQ(stmt("SELECT a FROM t WHERE"),
+            "ERROR 1:22: syntax error at end of input, expected expression");
+  EXPECT_EQ(stmt("SELECT a\nFROM t\nWHERE a = = 1"),
+            "ERROR 3:11: near \"=\": syntax error, expected expression");
+  EXPECT_EQ(stmt("CREATE TABLE t(a,)"),
+            "ERROR 1:18: near \")\": syntax error, expected column name");
+  EXPECT_EQ(stmt("INSERT INTO t VALUES (1, 2"),
+            "ERROR 1:27: syntax error at end of input, expected \",\" or \")\"");
+  EXPECT_EQ(stmt("SELECT CASE WHEN 1 THEN 2"),
+            "ERROR 1:26: syntax error at end of input, expected WHEN, ELSE or END");
+  EXPECT_EQ(stmt("SELECT a FROM t ORDER a"),
+            "ERROR 1:23: near \"a\": syntax error, expected \"BY\"");
   EXPECT_EQ(stmt("DELETE t"), "ERROR 1:8: near \"t\": syntax error, expected \"FROM\"");
   EXPECT_EQ(stmt("hello"), "ERROR 1:1: near \"hello\": syntax error, expected statement");
   EXPECT_EQ(stmt("SELECT 1 2"), "ERROR 1:10: near \"2\": syntax error, expected end of statement");
-  EXPECT_EQ(stmt("VALUES (1), (2, 3)"), "ERROR 1:13: all VALUES must have the same number of terms");
-  EXPECT_EQ(stmt("EXPLAIN EXPLAIN SELECT 1"), "ERROR 1:9: near \"EXPLAIN\": syntax error, expected statement");
-  EXPECT_EQ(stmt("SELECT a FROM t LEFT b"), "ERROR 1:22: near \"b\": syntax error, expected \"JOIN\"");
+  EXPECT_EQ(stmt("VALUES (1), (2, 3)"),
+            "ERROR 1:13: all VALUES must have the same number of terms");
+  EXPECT_EQ(stmt("EXPLAIN EXPLAIN SELECT 1"),
+            "ERROR 1:9: near \"EXPLAIN\": syntax error, expected statement");
+  EXPECT_EQ(stmt("SELECT a FROM t LEFT b"),
+            "ERROR 1:22: near \"b\": syntax error, expected \"JOIN\"");
 }
 
 TEST(ParserErrors, LexerErrorsKeepTheirPositions) {
@@ -520,14 +556,21 @@ TEST(ParserErrors, UnsupportedConstructsSayWhatAndWhere) {
     return s.message();
   };
   EXPECT_EQ(unsupported("WITH x AS (SELECT 1) SELECT * FROM x"), "1:1: unsupported: WITH clause");
-  EXPECT_EQ(unsupported("SELECT * FROM t WHERE a IN (WITH x AS (SELECT 1) SELECT 1)"), "1:29: unsupported: WITH clause");
-  EXPECT_EQ(unsupported("SELECT row_number() OVER (ORDER BY a) FROM t"), "1:21: unsupported: window functions");
-  EXPECT_EQ(unsupported("SELECT sum(a) OVER w FROM t WINDOW w AS (ORDER BY a)"), "1:15: unsupported: window functions");
-  EXPECT_EQ(unsupported("SELECT count(*) FILTER (WHERE a) FROM t"), "1:17: unsupported: FILTER clause");
-  EXPECT_EQ(unsupported("\n  CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END"), "2:3: unsupported: CREATE TRIGGER");
-  EXPECT_EQ(unsupported("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END"), "1:1: unsupported: CREATE TRIGGER");
+  EXPECT_EQ(unsupported("SELECT * FROM t WHERE a IN (WITH x AS (SELECT 1) SELECT 1)"),
+            "1:29: unsupported: WITH clause");
+  EXPECT_EQ(unsupported("SELECT row_number() OVER (ORDER BY a) FROM t"),
+            "1:21: unsupported: window functions");
+  EXPECT_EQ(unsupported("SELECT sum(a) OVER w FROM t WINDOW w AS (ORDER BY a)"),
+            "1:15: unsupported: window functions");
+  EXPECT_EQ(unsupported("SELECT count(*) FILTER (WHERE a) FROM t"),
+            "1:17: unsupported: FILTER clause");
+  EXPECT_EQ(unsupported("\n  CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END"),
+            "2:3: unsupported: CREATE TRIGGER");
+  EXPECT_EQ(unsupported("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END"),
+            "1:1: unsupported: CREATE TRIGGER");
   EXPECT_EQ(unsupported("DROP TRIGGER tr"), "1:1: unsupported: DROP TRIGGER");
-  EXPECT_EQ(unsupported("CREATE VIRTUAL TABLE t USING fts5(x)"), "1:1: unsupported: CREATE VIRTUAL TABLE");
+  EXPECT_EQ(unsupported("CREATE VIRTUAL TABLE t USING fts5(x)"),
+            "1:1: unsupported: CREATE VIRTUAL TABLE");
   EXPECT_EQ(unsupported("ALTER TABLE t ADD COLUMN x"), "1:1: unsupported: ALTER TABLE");
   EXPECT_EQ(unsupported("ATTACH 'x.db' AS x"), "1:1: unsupported: ATTACH");
   EXPECT_EQ(unsupported("DETACH x"), "1:1: unsupported: DETACH");
@@ -536,19 +579,26 @@ TEST(ParserErrors, UnsupportedConstructsSayWhatAndWhere) {
   EXPECT_EQ(unsupported("SAVEPOINT a"), "1:1: unsupported: SAVEPOINT");
   EXPECT_EQ(unsupported("RELEASE a"), "1:1: unsupported: RELEASE");
   EXPECT_EQ(unsupported("ROLLBACK TO a"), "1:1: unsupported: ROLLBACK TO SAVEPOINT");
-  EXPECT_EQ(unsupported("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING"), "1:26: unsupported: upsert (ON CONFLICT)");
+  EXPECT_EQ(unsupported("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING"),
+            "1:26: unsupported: upsert (ON CONFLICT)");
   EXPECT_EQ(unsupported("DELETE FROM t RETURNING *"), "1:15: unsupported: RETURNING clause");
-  EXPECT_EQ(unsupported("DELETE FROM t WHERE a LIMIT 1"), "1:23: unsupported: ORDER BY and LIMIT on DELETE");
-  EXPECT_EQ(unsupported("UPDATE t SET a = 1 ORDER BY a LIMIT 1"), "1:20: unsupported: ORDER BY and LIMIT on UPDATE");
+  EXPECT_EQ(unsupported("DELETE FROM t WHERE a LIMIT 1"),
+            "1:23: unsupported: ORDER BY and LIMIT on DELETE");
+  EXPECT_EQ(unsupported("UPDATE t SET a = 1 ORDER BY a LIMIT 1"),
+            "1:20: unsupported: ORDER BY and LIMIT on UPDATE");
   EXPECT_EQ(unsupported("UPDATE t SET a = 1 FROM u"), "1:20: unsupported: UPDATE FROM");
   EXPECT_EQ(unsupported("UPDATE t SET (a, b) = (1, 2)"), "1:14: unsupported: row value assignment");
   EXPECT_EQ(unsupported("SELECT (1, 2) = (1, 2)"), "1:8: unsupported: row values");
   EXPECT_EQ(unsupported("SELECT a -> '$.x' FROM t"), "1:10: unsupported: -> and ->> operators");
-  EXPECT_EQ(unsupported("SELECT * FROM json_each('[1]')"), "1:24: unsupported: table-valued functions");
-  EXPECT_EQ(unsupported("CREATE TABLE t(a INT GENERATED ALWAYS AS (1))"), "1:22: unsupported: generated columns");
+  EXPECT_EQ(unsupported("SELECT * FROM json_each('[1]')"),
+            "1:24: unsupported: table-valued functions");
+  EXPECT_EQ(unsupported("CREATE TABLE t(a INT GENERATED ALWAYS AS (1))"),
+            "1:22: unsupported: generated columns");
   EXPECT_EQ(unsupported("SELECT RAISE(IGNORE)"), "1:8: unsupported: RAISE");
-  EXPECT_EQ(unsupported("SELECT * FROM (a JOIN b) AS x"), "1:26: unsupported: alias on a parenthesized join");
-  EXPECT_EQ(unsupported("SELECT group_concat(a ORDER BY b) FROM t"), "1:23: unsupported: ORDER BY in aggregate functions");
+  EXPECT_EQ(unsupported("SELECT * FROM (a JOIN b) AS x"),
+            "1:26: unsupported: alias on a parenthesized join");
+  EXPECT_EQ(unsupported("SELECT group_concat(a ORDER BY b) FROM t"),
+            "1:23: unsupported: ORDER BY in aggregate functions");
 }
 
 // --- limits -------------------------------------------------------------------------
@@ -565,12 +615,15 @@ TEST(ParserLimits, DeepParenthesesFailCleanly) {
 TEST(ParserLimits, DeepUnaryChainsFailCleanly) {
   std::string minus;
   for (int i = 0; i < 100000; ++i) minus += "- ";
-  EXPECT_NE(stmt_status("SELECT " + minus + "1").message().find("nested too deeply"), std::string::npos);
+  EXPECT_NE(stmt_status("SELECT " + minus + "1").message().find("nested too deeply"),
+            std::string::npos);
   std::string nots;
   for (int i = 0; i < 100000; ++i) nots += "NOT ";
-  EXPECT_NE(stmt_status("SELECT " + nots + "1").message().find("nested too deeply"), std::string::npos);
+  EXPECT_NE(stmt_status("SELECT " + nots + "1").message().find("nested too deeply"),
+            std::string::npos);
   std::string tildes(100000, '~');
-  EXPECT_NE(stmt_status("SELECT " + tildes + "1").message().find("nested too deeply"), std::string::npos);
+  EXPECT_NE(stmt_status("SELECT " + tildes + "1").message().find("nested too deeply"),
+            std::string::npos);
 }
 
 TEST(ParserLimits, DeepCallsListsAndCaseFailCleanly) {
@@ -581,12 +634,14 @@ TEST(ParserLimits, DeepCallsListsAndCaseFailCleanly) {
     for (int i = 0; i < 100000; ++i) sql += close;
     return sql;
   };
-  for (const std::string& sql : {nested("f(", "1", ")"), nested("1 IN (", "1", ")"),
-                                 nested("CASE WHEN ", "1", " THEN 1 END"), nested("CAST(", "1", " AS INT)"),
-                                 nested("EXISTS (SELECT ", "1", ")"), nested("-(", "1", ")")}) {
+  for (const std::string& sql :
+       {nested("f(", "1", ")"), nested("1 IN (", "1", ")"),
+        nested("CASE WHEN ", "1", " THEN 1 END"), nested("CAST(", "1", " AS INT)"),
+        nested("EXISTS (SELECT ", "1", ")"), nested("-(", "1", ")")}) {
     Status s = stmt_status(sql);
     EXPECT_EQ(s.code(), StatusCode::kSyntax) << sql.substr(0, 40);
-    EXPECT_NE(s.message().find("nested too deeply (maximum nesting 2048)"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("nested too deeply (maximum nesting 2048)"), std::string::npos)
+        << s.message();
   }
 }
 
@@ -597,10 +652,13 @@ TEST(ParserLimits, LongLeftAssociativeChainsAreLimitedByTreeHeight) {
     return sql;
   };
   EXPECT_OK(stmt_status(chain(1000)));  // height 1000 is allowed, 1001 is not: SQLite's limit
-  EXPECT_EQ(stmt_status(chain(1001)).message(), "1:4006: expression tree is too large (maximum depth 1000)");
+  EXPECT_EQ(stmt_status(chain(1001)).message(),
+            "1:4006: expression tree is too large (maximum depth 1000)");
   Status s = stmt_status(chain(100000));
   EXPECT_EQ(s.code(), StatusCode::kSyntax);
-  EXPECT_NE(s.message().find("expression tree is too large (maximum depth 1000)"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("expression tree is too large (maximum depth 1000)"),
+            std::string::npos)
+      << s.message();
 }
 
 TEST(ParserLimits, DeepSubqueriesFailCleanly) {
@@ -686,15 +744,18 @@ TEST(ParserLimits, CompoundTerms) {
   for (int i = 1; i < 500; ++i) sql += " UNION SELECT 1";
   EXPECT_OK(stmt_status(sql));
   sql += " UNION SELECT 1";
-  EXPECT_NE(stmt_status(sql).message().find("too many terms in compound SELECT (maximum 500)"), std::string::npos);
+  EXPECT_NE(stmt_status(sql).message().find("too many terms in compound SELECT (maximum 500)"),
+            std::string::npos);
 }
 
 TEST(ParserLimits, ColumnsAndJoins) {
   ParseLimits limits;
   limits.max_columns = 3;
   EXPECT_OK(stmt_status("SELECT 1, 2, 3", limits));
-  EXPECT_EQ(stmt_status("SELECT 1, 2, 3, 4", limits).message(), "1:17: too many columns in result set (maximum 3)");
-  EXPECT_EQ(stmt_status("CREATE TABLE t(a, b, c, d)", limits).message(), "1:25: too many columns on t (maximum 3)");
+  EXPECT_EQ(stmt_status("SELECT 1, 2, 3, 4", limits).message(),
+            "1:17: too many columns in result set (maximum 3)");
+  EXPECT_EQ(stmt_status("CREATE TABLE t(a, b, c, d)", limits).message(),
+            "1:25: too many columns on t (maximum 3)");
   std::string joins = "SELECT * FROM t0";
   for (int i = 1; i < 64; ++i) joins += ", t" + std::to_string(i);
   EXPECT_OK(stmt_status(joins));
@@ -718,7 +779,9 @@ TEST(ParserStream, StatementsComeOneAtATimeWithTheirByteRanges) {
 }
 
 TEST(ParserStream, AnErrorSkipsToTheNextStatement) {
-  std::string_view sql = "SELECT 1; SELEC 2; SELECT 'a;b' FROM; SELECT 4; CREATE TRIGGER x BEGIN SELECT 5; END; SELECT 6";
+  std::string_view sql =
+      "SELECT 1; SELEC 2; SELECT 'a;b' FROM; SELECT 4; CREATE TRIGGER x BEGIN SELECT 5; END; "
+      "SELECT 6";
   Parser parser(sql);
   std::vector<std::string> results;
   for (;;) {
@@ -730,20 +793,24 @@ TEST(ParserStream, AnErrorSkipsToTheNextStatement) {
     if (!next->has_value()) break;
     results.push_back(to_sql(*(*next)->stmt));
   }
-  EXPECT_EQ(results, (std::vector<std::string>{"SELECT 1", "error", "error", "SELECT 4", "error", "SELECT 6"}));
+  EXPECT_EQ(results, (std::vector<std::string>{"SELECT 1", "error", "error", "SELECT 4", "error",
+                                               "SELECT 6"}));
 }
 
 TEST(ParserStream, ScriptsAndSingleStatements) {
-  Result<std::vector<StmtPtr>> script = parse_script("CREATE TABLE t(x); INSERT INTO t VALUES(1);;");
+  Result<std::vector<StmtPtr>> script =
+      parse_script("CREATE TABLE t(x); INSERT INTO t VALUES(1);;");
   ASSERT_OK(script);
   EXPECT_EQ(script->size(), 2u);
   EXPECT_OK(parse_script(""));
   EXPECT_OK(parse_script("  -- nothing\n ; ;"));
   EXPECT_EQ(parse_script("-- x\n")->size(), 0u);
   EXPECT_OK(parse_statement("SELECT 1;"));
-  EXPECT_EQ(parse_statement("SELECT 1; SELECT 2").status().message(), "1:11: expected one statement, found more");
+  EXPECT_EQ(parse_statement("SELECT 1; SELECT 2").status().message(),
+            "1:11: expected one statement, found more");
   EXPECT_STATUS(parse_statement(""), kSyntax);
-  EXPECT_EQ(parse_expression("1 + 2 3").status().message(), "1:7: near \"3\": syntax error, expected end of expression");
+  EXPECT_EQ(parse_expression("1 + 2 3").status().message(),
+            "1:7: near \"3\": syntax error, expected end of expression");
 }
 
 TEST(ParserComplete, LikeSqlite3Complete) {

@@ -55,12 +55,14 @@ inline QualifiedName qualified_name() {
 
 inline std::string type_name() {
   return pick<std::string>({"INTEGER", "TEXT", "VARCHAR(10)", "DOUBLE PRECISION", "decimal(10, -2)",
-                            "unsigned big int", "\"quoted type\"", "'str type'", "NUMERIC(+5)", "INT KEY"});
+                            "unsigned big int", "\"quoted type\"", "'str type'", "NUMERIC(+5)",
+                            "INT KEY"});
 }
 
 inline Literal literal() {
   switch (count(0, 9)) {
-    case 0: return {LiteralKind::kNull, Value()};
+    case 0:
+      return {LiteralKind::kNull, Value()};
     case 1: {
       int64_t v = pick<int64_t>({0, 1, 42, std::numeric_limits<int64_t>::max(),
                                  std::numeric_limits<int64_t>::min(), -1, -42});
@@ -70,16 +72,23 @@ inline Literal literal() {
     case 2: {
       double d = std::fabs(*rc::gen::arbitrary<double>());
       if (std::isnan(d)) d = 0.5;
-      if (coin(20)) d = pick<double>({0.0, 0.1, 1e20, 9223372036854775808.0, 1e300 * 1e300, 5e-324, 1.0 / 3});
+      if (coin(20))
+        d = pick<double>({0.0, 0.1, 1e20, 9223372036854775808.0, 1e300 * 1e300, 5e-324, 1.0 / 3});
       return {LiteralKind::kReal, Value::real(d)};
     }
-    case 3: return {LiteralKind::kString, Value::text(*rc::gen::arbitrary<std::string>())};
-    case 4: return {LiteralKind::kBlob, Value::blob(*rc::gen::arbitrary<std::string>())};
-    case 5: return coin() ? Literal{LiteralKind::kTrue, Value::integer(1)} : Literal{LiteralKind::kFalse, Value::integer(0)};
+    case 3:
+      return {LiteralKind::kString, Value::text(*rc::gen::arbitrary<std::string>())};
+    case 4:
+      return {LiteralKind::kBlob, Value::blob(*rc::gen::arbitrary<std::string>())};
+    case 5:
+      return coin() ? Literal{LiteralKind::kTrue, Value::integer(1)}
+                    : Literal{LiteralKind::kFalse, Value::integer(0)};
     case 6:
-      return {pick<LiteralKind>({LiteralKind::kCurrentTime, LiteralKind::kCurrentDate, LiteralKind::kCurrentTimestamp}),
+      return {pick<LiteralKind>({LiteralKind::kCurrentTime, LiteralKind::kCurrentDate,
+                                 LiteralKind::kCurrentTimestamp}),
               Value()};
-    default: return {LiteralKind::kInteger, Value::integer(count(0, 1000))};
+    default:
+      return {LiteralKind::kInteger, Value::integer(count(0, 1000))};
   }
 }
 
@@ -87,7 +96,8 @@ inline SelectPtr random_select(int depth);
 
 inline ExprPtr leaf() {
   switch (count(0, 2)) {
-    case 0: return make_expr(literal());
+    case 0:
+      return make_expr(literal());
     case 1: {
       ColumnRef ref;
       ref.column = name();
@@ -105,8 +115,9 @@ inline ExprPtr random_expr(int depth) {
   int d = depth - 1;
   switch (count(0, 13)) {
     case 0:
-      return make_expr(Unary{pick<UnaryOp>({UnaryOp::kMinus, UnaryOp::kPlus, UnaryOp::kBitNot, UnaryOp::kNot}),
-                             random_expr(d)});
+      return make_expr(
+          Unary{pick<UnaryOp>({UnaryOp::kMinus, UnaryOp::kPlus, UnaryOp::kBitNot, UnaryOp::kNot}),
+                random_expr(d)});
     case 1:
     case 2: {
       BinaryOp op = static_cast<BinaryOp>(count(0, static_cast<int>(BinaryOp::kConcat)));
@@ -137,13 +148,18 @@ inline ExprPtr random_expr(int depth) {
       }
       return make_expr(std::move(in));
     }
-    case 6: return make_expr(IsNull{coin(), random_expr(d)});
-    case 7: return make_expr(Collate{random_expr(d), pick<std::string>({"nocase", "BINARY", "rtrim", "my coll"})});
-    case 8: return make_expr(Cast{random_expr(d), coin(10) ? std::string() : type_name()});
+    case 6:
+      return make_expr(IsNull{coin(), random_expr(d)});
+    case 7:
+      return make_expr(
+          Collate{random_expr(d), pick<std::string>({"nocase", "BINARY", "rtrim", "my coll"})});
+    case 8:
+      return make_expr(Cast{random_expr(d), coin(10) ? std::string() : type_name()});
     case 9: {
       Case c;
       if (coin()) c.base = random_expr(d);
-      for (int i = count(1, 3); i > 0; --i) c.whens.push_back(CaseWhen{random_expr(d), random_expr(d)});
+      for (int i = count(1, 3); i > 0; --i)
+        c.whens.push_back(CaseWhen{random_expr(d), random_expr(d)});
       if (coin()) c.else_result = random_expr(d);
       return make_expr(std::move(c));
     }
@@ -159,9 +175,12 @@ inline ExprPtr random_expr(int depth) {
       }
       return make_expr(std::move(f));
     }
-    case 11: return make_expr(Exists{random_select(d)});
-    case 12: return make_expr(Subquery{random_select(d)});
-    default: return leaf();
+    case 11:
+      return make_expr(Exists{random_select(d)});
+    case 12:
+      return make_expr(Subquery{random_select(d)});
+    default:
+      return leaf();
   }
 }
 
@@ -171,7 +190,8 @@ inline std::vector<OrderingTerm> ordering_terms(int depth, bool allow_nulls) {
     OrderingTerm t;
     t.expr = random_expr(depth);
     t.order = pick<SortOrder>({SortOrder::kDefault, SortOrder::kAsc, SortOrder::kDesc});
-    if (allow_nulls) t.nulls = pick<NullsOrder>({NullsOrder::kDefault, NullsOrder::kFirst, NullsOrder::kLast});
+    if (allow_nulls)
+      t.nulls = pick<NullsOrder>({NullsOrder::kDefault, NullsOrder::kFirst, NullsOrder::kLast});
     terms.push_back(std::move(t));
   }
   return terms;
@@ -230,8 +250,8 @@ inline SelectCore select_core(int depth) {
   core.distinct = coin(20);
   for (int i = count(1, 3); i > 0; --i) {
     ResultColumn c;
-    c.kind = pick<ResultColumnKind>({ResultColumnKind::kExpr, ResultColumnKind::kExpr, ResultColumnKind::kStar,
-                                     ResultColumnKind::kTableStar});
+    c.kind = pick<ResultColumnKind>({ResultColumnKind::kExpr, ResultColumnKind::kExpr,
+                                     ResultColumnKind::kStar, ResultColumnKind::kTableStar});
     if (c.kind == ResultColumnKind::kExpr) {
       c.expr = random_expr(depth);
       c.alias = alias();
@@ -254,8 +274,8 @@ inline SelectPtr random_select(int depth) {
   int cores = coin(70) ? 1 : count(2, 3);
   for (int i = 0; i < cores; ++i) {
     if (i > 0) {
-      s->ops.push_back(pick<CompoundOp>({CompoundOp::kUnion, CompoundOp::kUnionAll, CompoundOp::kIntersect,
-                                         CompoundOp::kExcept}));
+      s->ops.push_back(pick<CompoundOp>({CompoundOp::kUnion, CompoundOp::kUnionAll,
+                                         CompoundOp::kIntersect, CompoundOp::kExcept}));
     }
     s->cores.push_back(select_core(depth));
   }
@@ -290,7 +310,8 @@ inline CreateTable create_table(int depth) {
     if (coin(70)) col.type_name = type_name();
     for (int k = count(0, 3); k > 0; --k) {
       ColumnConstraint cc;
-      cc.kind = static_cast<ColumnConstraintKind>(count(0, static_cast<int>(ColumnConstraintKind::kReferences)));
+      cc.kind = static_cast<ColumnConstraintKind>(
+          count(0, static_cast<int>(ColumnConstraintKind::kReferences)));
       if (coin(20)) cc.name = name();
       switch (cc.kind) {
         case ColumnConstraintKind::kPrimaryKey:
@@ -300,11 +321,19 @@ inline CreateTable create_table(int depth) {
           break;
         case ColumnConstraintKind::kNotNull:
         case ColumnConstraintKind::kNull:
-        case ColumnConstraintKind::kUnique: cc.on_conflict = conflict_action(); break;
+        case ColumnConstraintKind::kUnique:
+          cc.on_conflict = conflict_action();
+          break;
         case ColumnConstraintKind::kDefault:
-        case ColumnConstraintKind::kCheck: cc.expr = random_expr(depth); break;
-        case ColumnConstraintKind::kCollate: cc.collation = name(); break;
-        case ColumnConstraintKind::kReferences: cc.references = foreign_key(); break;
+        case ColumnConstraintKind::kCheck:
+          cc.expr = random_expr(depth);
+          break;
+        case ColumnConstraintKind::kCollate:
+          cc.collation = name();
+          break;
+        case ColumnConstraintKind::kReferences:
+          cc.references = foreign_key();
+          break;
       }
       col.constraints.push_back(std::move(cc));
     }
@@ -312,7 +341,8 @@ inline CreateTable create_table(int depth) {
   }
   for (int i = count(0, 2); i > 0; --i) {
     TableConstraint tc;
-    tc.kind = static_cast<TableConstraintKind>(count(0, static_cast<int>(TableConstraintKind::kForeignKey)));
+    tc.kind = static_cast<TableConstraintKind>(
+        count(0, static_cast<int>(TableConstraintKind::kForeignKey)));
     if (coin(20)) tc.name = name();
     switch (tc.kind) {
       case TableConstraintKind::kPrimaryKey:
@@ -341,7 +371,9 @@ inline StmtPtr random_stmt(int depth, bool allow_explain = true) {
   auto s = make_box<Stmt>();
   switch (count(0, allow_explain ? 15 : 14)) {
     case 0:
-    case 1: s->node = std::move(*random_select(depth)); break;
+    case 1:
+      s->node = std::move(*random_select(depth));
+      break;
     case 2: {
       Insert i;
       i.or_action = conflict_action();
@@ -356,7 +388,8 @@ inline StmtPtr random_stmt(int depth, bool allow_explain = true) {
       Update u;
       u.or_action = conflict_action();
       u.table = table_name();
-      for (int k = count(1, 3); k > 0; --k) u.assignments.push_back(Assignment{{}, name(), random_expr(depth)});
+      for (int k = count(1, 3); k > 0; --k)
+        u.assignments.push_back(Assignment{{}, name(), random_expr(depth)});
       if (coin()) u.where = random_expr(depth);
       s->node = std::move(u);
       break;
@@ -368,8 +401,12 @@ inline StmtPtr random_stmt(int depth, bool allow_explain = true) {
       s->node = std::move(del);
       break;
     }
-    case 5: s->node = create_table(depth); break;
-    case 6: s->node = DropTable{coin(), qualified_name()}; break;
+    case 5:
+      s->node = create_table(depth);
+      break;
+    case 6:
+      s->node = DropTable{coin(), qualified_name()};
+      break;
     case 7: {
       CreateIndex ci;
       ci.unique = coin();
@@ -381,7 +418,9 @@ inline StmtPtr random_stmt(int depth, bool allow_explain = true) {
       s->node = std::move(ci);
       break;
     }
-    case 8: s->node = DropIndex{coin(), qualified_name()}; break;
+    case 8:
+      s->node = DropIndex{coin(), qualified_name()};
+      break;
     case 9: {
       CreateView v;
       v.temporary = coin(20);
@@ -392,7 +431,9 @@ inline StmtPtr random_stmt(int depth, bool allow_explain = true) {
       s->node = std::move(v);
       break;
     }
-    case 10: s->node = DropView{coin(), qualified_name()}; break;
+    case 10:
+      s->node = DropView{coin(), qualified_name()};
+      break;
     case 11: {
       int which = count(0, 2);
       if (which == 0) {
@@ -404,7 +445,9 @@ inline StmtPtr random_stmt(int depth, bool allow_explain = true) {
       }
       break;
     }
-    case 12: s->node = Analyze{coin() ? qualified_name() : QualifiedName{}}; break;
+    case 12:
+      s->node = Analyze{coin() ? qualified_name() : QualifiedName{}};
+      break;
     case 13:
     case 14: {
       Pragma p;
@@ -413,15 +456,18 @@ inline StmtPtr random_stmt(int depth, bool allow_explain = true) {
       p.call_syntax = p.value_kind != PragmaValueKind::kNone && coin();
       if (p.value_kind == PragmaValueKind::kName) p.value = name();
       if (p.value_kind == PragmaValueKind::kString) p.value = *rc::gen::arbitrary<std::string>();
-      if (p.value_kind == PragmaValueKind::kNumber) p.value = pick<std::string>({"-2000", "+5", "1.5", "0x10", "7", "-1e3"});
+      if (p.value_kind == PragmaValueKind::kNumber)
+        p.value = pick<std::string>({"-2000", "+5", "1.5", "0x10", "7", "-1e3"});
       s->node = std::move(p);
       break;
     }
     default: {
       Explain e;
-      e.mode = pick<ExplainMode>({ExplainMode::kExplain, ExplainMode::kAnalyze, ExplainMode::kQueryPlan});
+      e.mode = pick<ExplainMode>(
+          {ExplainMode::kExplain, ExplainMode::kAnalyze, ExplainMode::kQueryPlan});
       e.stmt = random_stmt(depth, /*allow_explain=*/false);
-      bool dml = e.stmt->is<Select>() || e.stmt->is<Insert>() || e.stmt->is<Update>() || e.stmt->is<Delete>();
+      bool dml = e.stmt->is<Select>() || e.stmt->is<Insert>() || e.stmt->is<Update>() ||
+                 e.stmt->is<Delete>();
       if (e.mode == ExplainMode::kAnalyze && !dml) e.mode = ExplainMode::kExplain;
       s->node = std::move(e);
       break;

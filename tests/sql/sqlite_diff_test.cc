@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/sql/parser.h"
 #include "engine/sql/lexer.h"
+#include "engine/sql/parser.h"
 #include "engine/sql/printer.h"
 #include "tests/sql/random_ast.h"
 
@@ -50,7 +50,8 @@ Outcome evaluate(const std::string& expr) {
   Outcome out;
   std::string sql = "SELECT quote(" + expr + ")";
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(database(), sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(database(), sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+      SQLITE_OK) {
     out.text = sqlite3_errmsg(database());
     return out;
   }
@@ -80,15 +81,19 @@ std::string soup(int depth) {
   for (int i = 0; i < terms; ++i) {
     int kind = uniform(rc::gen::inRange(0, 10));
     if (kind == 0) {
-      out += pick<std::string>({" BETWEEN ", " NOT BETWEEN "}) + operand(depth) + " AND " + operand(depth);
+      out += pick<std::string>({" BETWEEN ", " NOT BETWEEN "}) + operand(depth) + " AND " +
+             operand(depth);
     } else if (kind == 1) {
       out += pick<std::string>({" LIKE ", " NOT LIKE ", " GLOB ", " NOT GLOB "}) + operand(depth);
       if (coin(30)) out += " ESCAPE " + pick<std::string>({"'x'", "'%'", "'a' || ''", "'ab'"});
     } else if (kind == 2) {
-      out += pick<std::string>({" IS ", " IS NOT ", " IS DISTINCT FROM ", " IS NOT DISTINCT FROM "}) + operand(depth);
+      out +=
+          pick<std::string>({" IS ", " IS NOT ", " IS DISTINCT FROM ", " IS NOT DISTINCT FROM "}) +
+          operand(depth);
     } else {
-      out += pick<std::string>({" + ", " - ", " * ", " / ", " % ", " || ", " & ", " | ", " << ", " >> ", " < ",
-                                " <= ", " > ", " >= ", " = ", " == ", " != ", " <> ", " AND ", " OR "});
+      out += pick<std::string>(
+          {" + ", " - ",  " * ", " / ",  " % ", " || ", " & ",  " | ",  " << ",  " >> ",
+           " < ", " <= ", " > ", " >= ", " = ", " == ", " != ", " <> ", " AND ", " OR "});
       out += operand(depth);
     }
   }
@@ -101,12 +106,13 @@ std::string operand(int depth) {
   if (depth > 0 && coin(15)) {
     out += "(" + soup(depth - 1) + ")";
   } else {
-    out += pick<std::string>({"0", "1", "2", "3", "7", "-1", "2.5", "'a'", "'A'", "'abc'", "'3'", "NULL", "x'01'",
-                              "TRUE", "FALSE", "9223372036854775807", "9223372036854775808", "0x10"});
+    out += pick<std::string>({"0", "1", "2", "3", "7", "-1", "2.5", "'a'", "'A'", "'abc'", "'3'",
+                              "NULL", "x'01'", "TRUE", "FALSE", "9223372036854775807",
+                              "9223372036854775808", "0x10"});
   }
   while (coin(15)) {
-    out += pick<std::string>({" ISNULL", " NOTNULL", " NOT NULL", " COLLATE nocase", " COLLATE binary", " IN (1, 2)",
-                              " NOT IN ('a', NULL)", " IN ()"});
+    out += pick<std::string>({" ISNULL", " NOTNULL", " NOT NULL", " COLLATE nocase",
+                              " COLLATE binary", " IN (1, 2)", " NOT IN ('a', NULL)", " IN ()"});
   }
   return out;
 }
@@ -115,7 +121,8 @@ RC_GTEST_PROP(PrecedenceDiff, OurGroupingEvaluatesLikeSqlites, ()) {
   std::string text = soup(2);
   RC_LOG() << "expression: " << text << "\n";
   Outcome original = evaluate(text);
-  if (!original.prepared && original.text.find("parser stack overflow") != std::string::npos) return;
+  if (!original.prepared && original.text.find("parser stack overflow") != std::string::npos)
+    return;
   Result<ExprPtr> parsed = parse_expression(text);
   if (!original.prepared) {
     // SQLite rejects it; so must we (both for syntax; SQLite's semantic errors are not ours).
@@ -138,7 +145,8 @@ RC_GTEST_PROP(PrecedenceDiff, OurGroupingEvaluatesLikeSqlites, ()) {
 // SQLite as EXPLAIN of an ANALYZE statement, so it is left out.
 StmtPtr sqlite_stmt(int depth) {
   StmtPtr stmt = random_ast::random_stmt(depth);
-  if (Explain* explain = stmt->as<Explain>(); explain != nullptr && explain->mode == ExplainMode::kAnalyze) {
+  if (Explain* explain = stmt->as<Explain>();
+      explain != nullptr && explain->mode == ExplainMode::kAnalyze) {
     explain->mode = ExplainMode::kExplain;
   }
   return stmt;
@@ -154,7 +162,8 @@ bool is_syntax_error(const std::string& message) {
 Outcome prepare(const std::string& sql) {
   Outcome out;
   sqlite3_stmt* stmt = nullptr;
-  out.prepared = sqlite3_prepare_v2(database(), sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) == SQLITE_OK;
+  out.prepared = sqlite3_prepare_v2(database(), sql.c_str(), static_cast<int>(sql.size()), &stmt,
+                                    nullptr) == SQLITE_OK;
   if (!out.prepared) out.text = sqlite3_errmsg(database());
   sqlite3_finalize(stmt);
   return out;
@@ -184,14 +193,15 @@ void check_verdicts_agree(std::string sql, bool from_create_table) {
   // accepted the syntax. ("no such collation sequence" can come mid-statement, from a
   // column definition, and so can any name error inside CREATE TABLE.)
   bool resolved_names = false;
-  for (const char* message : {"no such table", "no such column", "no such function", "no such index",
-                              "no such view"}) {
+  for (const char* message :
+       {"no such table", "no such column", "no such function", "no such index", "no such view"}) {
     resolved_names = resolved_names || verdict.text.rfind(message, 0) == 0;
   }
   if (from_create_table) resolved_names = false;
   // Errors we report while parsing that SQLite reports later, when names resolve.
   bool our_early_error =
-      !ours.ok() && ours.status().message().find("all VALUES must have the same number of terms") != std::string::npos;
+      !ours.ok() && ours.status().message().find("all VALUES must have the same number of terms") !=
+                        std::string::npos;
   bool agree = true;
   if (is_syntax_error(verdict.text) && ours.ok()) agree = false;
   if ((verdict.prepared || (resolved_names && !our_early_error)) && !ours.ok() &&
@@ -216,8 +226,8 @@ std::string join_words(const std::vector<std::string>& words) {
 
 RC_GTEST_PROP(GrammarDiff, WeRejectWhatSqliteRejectsAndAcceptWhatItAccepts, ()) {
   StmtPtr stmt = sqlite_stmt(uniform(rc::gen::inRange(0, 2)));
-  bool from_create_table =
-      stmt->is<CreateTable>() || (stmt->is<Explain>() && stmt->as<Explain>()->stmt->is<CreateTable>());
+  bool from_create_table = stmt->is<CreateTable>() ||
+                           (stmt->is<Explain>() && stmt->as<Explain>()->stmt->is<CreateTable>());
   const std::string printed = to_sql(*stmt);  // the tokens point into it
   Result<std::vector<Token>> tokens = tokenize(printed);
   RC_ASSERT(tokens.ok());
@@ -238,19 +248,24 @@ RC_GTEST_PROP(GrammarDiff, WeRejectWhatSqliteRejectsAndAcceptWhatItAccepts, ()) 
   if (at + 1 < swapped.size()) std::swap(swapped[at], swapped[at + 1]);
   check_verdicts_agree(join_words(swapped), from_create_table);
   std::vector<std::string> replaced = words;
-  replaced[at] = pick<std::string>({"(", ")", ",", "SELECT", "FROM", "NOT", "NULL", "AND", "JOIN", "ON", "AS", "1",
-                                    "a", "'s'", "*", "=", "IN", "IS", "BETWEEN", "ESCAPE", "COLLATE", "DEFAULT",
-                                    "PRIMARY", "KEY", "ORDER", "BY", "LIMIT", "VALUES", "INTO", "WHERE", "CASE",
-                                    "END", "UNION", "ALL", "DISTINCT", "INDEXED", "TABLE", "-", ".", "LEFT",
-                                    "NATURAL", "USING", "IF", "EXISTS", "TEMP", "OR", "REPLACE", "CAST", "RAISE"});
+  replaced[at] =
+      pick<std::string>({"(",       ")",       ",",    "SELECT", "FROM",    "NOT",     "NULL",
+                         "AND",     "JOIN",    "ON",   "AS",     "1",       "a",       "'s'",
+                         "*",       "=",       "IN",   "IS",     "BETWEEN", "ESCAPE",  "COLLATE",
+                         "DEFAULT", "PRIMARY", "KEY",  "ORDER",  "BY",      "LIMIT",   "VALUES",
+                         "INTO",    "WHERE",   "CASE", "END",    "UNION",   "ALL",     "DISTINCT",
+                         "INDEXED", "TABLE",   "-",    ".",      "LEFT",    "NATURAL", "USING",
+                         "IF",      "EXISTS",  "TEMP", "OR",     "REPLACE", "CAST",    "RAISE"});
   check_verdicts_agree(join_words(replaced), from_create_table);
 }
 
 TEST(PrecedenceDiff, HandPickedCasesAgree) {
-  for (const char* text : {"NOT 0 = 1", "- 2 || 3", "~ 1 || 2", "1 = 2 BETWEEN 2 AND 2", "0 BETWEEN 0 AND 3 BETWEEN 2 AND 3",
-                           "NOT 0 BETWEEN -1 AND 2", "'a' LIKE 'b' < 'c' ESCAPE 'x'", "1 + 2 * 3 || 4", "1 < 2 = 3 < 4",
-                           "5 & 3 | 8 << 1 >> 1", "-9223372036854775808", "NOT NULL IS NULL", "1 IS NOT 2 IS 1",
-                           "'A' = 'a' COLLATE nocase", "NOT 1 NOT NULL", "1 ISNULL NOTNULL", "2 IN (1, 2) = 1"}) {
+  for (const char* text :
+       {"NOT 0 = 1", "- 2 || 3", "~ 1 || 2", "1 = 2 BETWEEN 2 AND 2",
+        "0 BETWEEN 0 AND 3 BETWEEN 2 AND 3", "NOT 0 BETWEEN -1 AND 2",
+        "'a' LIKE 'b' < 'c' ESCAPE 'x'", "1 + 2 * 3 || 4", "1 < 2 = 3 < 4", "5 & 3 | 8 << 1 >> 1",
+        "-9223372036854775808", "NOT NULL IS NULL", "1 IS NOT 2 IS 1", "'A' = 'a' COLLATE nocase",
+        "NOT 1 NOT NULL", "1 ISNULL NOTNULL", "2 IN (1, 2) = 1"}) {
     Outcome original = evaluate(text);
     ASSERT_TRUE(original.prepared) << text << ": " << original.text;
     Result<ExprPtr> parsed = parse_expression(text);
