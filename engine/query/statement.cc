@@ -2,6 +2,7 @@
 // DELETE, DDL and transaction control, with SQLite's constraint semantics.
 #include <algorithm>
 
+#include "engine/btree.h"
 #include "engine/codec/key_codec.h"
 #include "engine/codec/row_format.h"
 #include "engine/exec/value_ops.h"
@@ -22,6 +23,16 @@ std::string index_entry(const IndexDef& idx, const std::vector<Value>& row, int6
   for (int c : idx.columns) codec::encode_key(row[c], &k);
   codec::encode_rowid(rowid, &k);
   return k;
+}
+
+// The tree holds keys of at most BTree::max_key_size bytes, so an index entry cannot hold
+// values much longer than that; SQLite's can. Refused rather than half done.
+Status check_index_key(Database* db, const IndexDef& idx, const std::string& key) {
+  size_t max = BTree::max_key_size(db->store()->page_size());
+  if (key.size() <= max) return Status::ok();
+  return Status::unsupported("index " + idx.name + " entry of " + std::to_string(key.size()) +
+                             " bytes (indexed values this long; the maximum is " +
+                             std::to_string(max) + " bytes)");
 }
 
 std::string stored_row(const TableDef& t, std::vector<Value> values) {
@@ -93,7 +104,7 @@ Result<std::vector<int64_t>> unique_conflicts(Tx* tx, const IndexDef& idx, const
 class TableWriter {
  public:
   TableWriter(Database* db, WriteTx* tx, const TableDef& table, const std::vector<Value>* params)
-      : tx_(tx), table_(table), indexes_(db->catalog().indexes_of(table)), params_(params) {}
+      : db_(db), tx_(tx), table_(table), indexes_(db->catalog().indexes_of(table)), params_(params) {}
 
   // The largest rowid in the table plus one, read afresh for every row as SQLite does: a row
   // that OR IGNORE skips, or a REPLACE that deletes the last row, leaves no gap.
@@ -205,8 +216,13 @@ class TableWriter {
   }
 
   Status write(const std::vector<Value>& row, int64_t rowid) {
+    std::vector<std::string> entries;
+    for (const IndexDef* idx : indexes_) {
+      entries.push_back(index_entry(*idx, row, rowid));
+      STRATA_TRY(check_index_key(db_, *idx, entries.back()));
+    }
     STRATA_TRY(tx_->put(row_key(table_, rowid), stored_row(table_, row)));
-    for (const IndexDef* idx : indexes_) STRATA_TRY(tx_->put(index_entry(*idx, row, rowid), ""));
+    for (const std::string& entry : entries) STRATA_TRY(tx_->put(entry, ""));
     return Status::ok();
   }
 
@@ -272,6 +288,7 @@ class TableWriter {
   int64_t replaced() const { return replaced_; }
 
  private:
+  Database* db_;
   WriteTx* tx_;
   const TableDef& table_;
   std::vector<const IndexDef*> indexes_;
@@ -754,7 +771,9 @@ Status Statement::execute_write(WriteTx* tx) {
           return Status::constraint("UNIQUE constraint failed: " + columns_text(*table, idx->columns));
         }
       }
-      STRATA_TRY(tx->put(index_entry(*idx, row, rowid), ""));
+      std::string entry = index_entry(*idx, row, rowid);
+      STRATA_TRY(check_index_key(db, *idx, entry));
+      STRATA_TRY(tx->put(entry, ""));
     }
     return Status::ok();
   }

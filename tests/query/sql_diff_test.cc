@@ -958,12 +958,39 @@ TEST(SqlDiffCorpus, BoundParametersCompareLikeLiterals) {
   EXPECT_EQ(d.diff("SELECT * FROM bp ORDER BY id"), "");
 }
 
+// Values of kilobytes: rows that overflow their page compare, sort and update like short
+// ones. (An indexed column cannot hold them: see the next test.)
+TEST(SqlDiffCorpus, LongValuesOverflowTheirPage) {
+  SqlDiff d;
+  std::string a(3000, 'a'), b(3000, 'a'), c(9000, 'c');
+  b.back() = 'b';
+  run_corpus(&d, {
+                     "CREATE TABLE lv(id INTEGER PRIMARY KEY, k TEXT, v)",
+                     "CREATE INDEX lv_k ON lv(k)",
+                     "INSERT INTO lv VALUES (1, 'x', '" + a + "'), (2, 'y', '" + b + "')",
+                     "INSERT INTO lv VALUES (3, 'z', '" + c + "'), (4, 'w', zeroblob(5000))",
+                     "INSERT INTO lv(k, v) SELECT k || '2', v || v FROM lv ORDER BY id",
+                     "SELECT id, length(v), substr(v, -3), typeof(v) FROM lv ORDER BY id",
+                     "SELECT id FROM lv WHERE v > '" + a + "' ORDER BY id",
+                     "SELECT id FROM lv WHERE v = '" + b + "'",
+                     "SELECT id, k FROM lv ORDER BY v, id",
+                     "UPDATE lv SET v = v || 'tail' WHERE id % 2 = 0",
+                     "UPDATE lv SET v = 'short' WHERE id = 3",
+                     "SELECT id, length(v), substr(v, -5) FROM lv ORDER BY id",
+                     "DELETE FROM lv WHERE length(v) > 8000",
+                     dump("lv"),
+                 });
+  EXPECT_EQ(d.reopen(), "");
+  EXPECT_EQ(d.diff(dump("lv")), "");
+}
+
 TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
   SqlDiff d;
   ASSERT_EQ(d.diff("CREATE TABLE t(a, b)"), "");
   ASSERT_EQ(d.diff("CREATE TABLE s(a, b)"), "");
   ASSERT_EQ(d.diff("INSERT INTO t VALUES (1, 2), (3, 4)"), "");
-  for (const char* sql : {
+  ASSERT_EQ(d.diff("CREATE INDEX t_b ON t(b)"), "");
+  for (const std::string& sql : std::vector<std::string>{
            "SELECT count(*) FROM t",
            "SELECT sum(a) FROM t",
            "SELECT max(a) FROM t",
@@ -986,12 +1013,24 @@ TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
            "CREATE TABLE oc5(x, y, PRIMARY KEY (x, y) ON CONFLICT FAIL)",
            "CREATE TABLE ai(id INTEGER PRIMARY KEY AUTOINCREMENT, x)",
            "CREATE TABLE st(x INTEGER, y TEXT) STRICT",
+           // Index keys have a size limit (998 bytes at 4 KiB pages) that SQLite's do not.
+           "INSERT INTO t VALUES (1, '" + std::string(1200, 'x') + "')",
+           "UPDATE t SET b = zeroblob(2000) WHERE a = 3",
        }) {
     SqlOutcome strata = run_strata(d.db(), sql);
     EXPECT_FALSE(strata.ok) << sql;
     EXPECT_TRUE(strata.unsupported) << sql << ": " << strata.error;
     EXPECT_NE(strata.error.find(':'), std::string::npos) << sql << ": " << strata.error;
   }
+  // A refused statement changes nothing, inside a transaction too.
+  EXPECT_EQ(d.diff(dump("t")), "");
+  EXPECT_EQ(d.diff("BEGIN"), "");
+  EXPECT_EQ(d.diff("INSERT INTO t VALUES (5, 6)"), "");
+  EXPECT_TRUE(run_strata(d.db(), "INSERT INTO t VALUES (7, 8), (9, zeroblob(3000))").unsupported);
+  EXPECT_EQ(d.diff("INSERT INTO t VALUES (10, 11)"), "");
+  EXPECT_EQ(d.diff("COMMIT"), "");
+  EXPECT_EQ(d.diff(dump("t")), "");
+  EXPECT_EQ(d.diff("SELECT a FROM t WHERE b > 5 ORDER BY a"), "");
 }
 
 // ------------------------------------------------------------------ random workloads
@@ -1010,6 +1049,7 @@ class WorkloadGenerator {
     std::string type;
     bool integer_primary_key = false;
     bool unique = false;  // part of a UNIQUE or PRIMARY KEY constraint
+    bool wide = false;    // never indexed; may hold values of kilobytes
   };
   struct Table {
     std::string name;
@@ -1031,10 +1071,14 @@ class WorkloadGenerator {
       table.name = "t" + std::to_string(t);
       int columns = uniform(2, 5);
       bool ipk = chance(0.5);
+      // The last column may be "wide": never indexed, it gets values of kilobytes, which
+      // overflow the row's page (index keys have a size limit Strata refuses to exceed).
+      bool wide = columns >= 3 && chance(0.5);
       std::vector<std::string> defs;
       for (int c = 0; c < columns; ++c) {
         Column col;
         col.name = std::string(1, static_cast<char>('a' + c));
+        col.wide = wide && c == columns - 1;
         static const char* kTypes[] = {"INTEGER", "TEXT",        "REAL",   "NUMERIC", "BLOB",
                                        "",        "VARCHAR(10)", "DOUBLE", "INT",     "BOOLEAN"};
         col.type = pick(kTypes);
@@ -1045,7 +1089,7 @@ class WorkloadGenerator {
           col.unique = true;
           def = col.name + " INTEGER PRIMARY KEY";
           table.indexes.push_back({0});
-        } else if (chance(0.15)) {
+        } else if (!col.wide && chance(0.15)) {
           col.unique = true;
           def += " UNIQUE";
           table.indexes.push_back({static_cast<size_t>(c)});
@@ -1059,7 +1103,8 @@ class WorkloadGenerator {
         table.columns.push_back(col);
       }
       if (columns >= 3 && chance(0.2)) {
-        int a = uniform(1, columns - 1), b = uniform(1, columns - 1);
+        int last = wide ? columns - 2 : columns - 1;
+        int a = uniform(1, last), b = uniform(1, last);
         if (a != b) {
           defs.push_back("UNIQUE (" + table.columns[a].name + ", " + table.columns[b].name + ")");
           table.columns[a].unique = table.columns[b].unique = true;
@@ -1162,8 +1207,39 @@ class WorkloadGenerator {
     }
   }
 
+  // A text or blob of a few kilobytes (rows and index keys that overflow a page), with a
+  // varying start and end so that such values still compare in different ways.
+  std::string long_literal() {
+    size_t n = static_cast<size_t>(uniform(500, 6000));
+    char head = static_cast<char>('a' + uniform(0, 3));
+    char tail = static_cast<char>('a' + uniform(0, 3));
+    if (chance(0.3)) {
+      static const char* kHex = "0123456789abcdef";
+      std::string out = "x'";
+      for (size_t i = 0; i < n; ++i) {
+        out += kHex[(i + static_cast<size_t>(head)) % 16];
+        out += kHex[i % 16];
+      }
+      return out + "'";
+    }
+    return "'" + std::string(1, head) + std::string(n, 'x') + std::string(1, tail) + "'";
+  }
+
   const Column& column(const Table& t) {
-    return t.columns[static_cast<size_t>(uniform(0, static_cast<int>(t.columns.size()) - 1))];
+    int n = static_cast<int>(t.columns.size());
+    if (avoid_wide_ && t.columns.back().wide) --n;
+    return t.columns[static_cast<size_t>(uniform(0, n - 1))];
+  }
+
+  // Generates with fn() while column() leaves out wide columns if `avoid`: a value bound
+  // for a column that may be indexed must not be kilobytes long.
+  template <typename Fn>
+  std::string narrow_if(bool avoid, Fn fn) {
+    bool saved = avoid_wide_;
+    avoid_wide_ = avoid;
+    std::string out = fn();
+    avoid_wide_ = saved;
+    return out;
   }
 
   // A value for an INTEGER PRIMARY KEY: mostly small integers, sometimes something that
@@ -1187,6 +1263,7 @@ class WorkloadGenerator {
 
   std::string value_for(const Column& c) {
     if (c.integer_primary_key) return rowid_literal();
+    if (c.wide && chance(0.3)) return long_literal();
     if (chance(0.1)) return scalar_expr(nullptr, 1);
     return literal();
   }
@@ -1229,8 +1306,9 @@ class WorkloadGenerator {
     for (const Column& c : t.columns) {
       if (c.integer_primary_key) continue;
       s += std::string(any ? ", " : "") + c.name;
-      const Column& from = column(src);
-      sel += std::string(any ? ", " : "") + (chance(0.3) ? scalar_expr(&src, 1) : from.name);
+      sel += std::string(any ? ", " : "") + narrow_if(!c.wide, [&] {
+               return chance(0.3) ? scalar_expr(&src, 1) : column(src).name;
+             });
       any = true;
     }
     if (!any) return select(t);
@@ -1259,7 +1337,10 @@ class WorkloadGenerator {
       } else if (c.integer_primary_key) {
         value = chance(0.5) ? rowid_literal() : c.name + " + " + std::to_string(uniform(-3, 20));
       } else {
-        value = chance(0.5) ? literal() : chance(0.8) ? scalar_expr(&t, 2) : risky_expr(t);
+        value = narrow_if(!c.wide, [&] {
+          if (c.wide && chance(0.3)) return long_literal();
+          return chance(0.5) ? literal() : chance(0.8) ? scalar_expr(&t, 2) : risky_expr(t);
+        });
       }
       sets += (i ? ", " : "") + c.name + " = " + value;
     }
@@ -1281,8 +1362,10 @@ class WorkloadGenerator {
     std::string name = t.name + "_i" + std::to_string(uniform(0, 5));
     std::vector<size_t> positions;
     int n = std::min(uniform(1, 3), static_cast<int>(t.columns.size()));
+    int indexable = static_cast<int>(t.columns.size()) - (t.columns.back().wide ? 1 : 0);
+    n = std::min(n, indexable);
     while (static_cast<int>(positions.size()) < n) {
-      size_t c = static_cast<size_t>(uniform(0, static_cast<int>(t.columns.size()) - 1));
+      size_t c = static_cast<size_t>(uniform(0, indexable - 1));
       if (std::find(positions.begin(), positions.end(), c) == positions.end()) {
         positions.push_back(c);
       }
@@ -1516,6 +1599,7 @@ class WorkloadGenerator {
   std::mt19937_64 rng_;
   std::vector<Table> tables_;
   std::vector<std::string> pending_;  // statements to return next
+  bool avoid_wide_ = false;           // column() leaves out wide columns
 };
 
 struct WorkloadResult {
