@@ -117,7 +117,11 @@ class TableWriter {
       std::string_view k = last.key();
       STRATA_ASSIGN(max, codec::decode_rowid(&k));
     }
-    if (max == INT64_MAX) return Status::no_space("database or disk is full (no rowid left)");
+    if (max == INT64_MAX) {
+      // SQLite then tries rowids at random: nothing to be equal to.
+      return Status::unsupported("a new rowid after rowid 9223372036854775807 (SQLite picks one "
+                                 "at random)");
+    }
     return max + 1;
   }
 

@@ -990,6 +990,8 @@ TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
   ASSERT_EQ(d.diff("CREATE TABLE s(a, b)"), "");
   ASSERT_EQ(d.diff("INSERT INTO t VALUES (1, 2), (3, 4)"), "");
   ASSERT_EQ(d.diff("CREATE INDEX t_b ON t(b)"), "");
+  ASSERT_EQ(d.diff("CREATE TABLE big(id INTEGER PRIMARY KEY, x)"), "");
+  ASSERT_EQ(d.diff("INSERT INTO big VALUES (9223372036854775807, 1)"), "");
   for (const std::string& sql : std::vector<std::string>{
            "SELECT count(*) FROM t",
            "SELECT sum(a) FROM t",
@@ -1016,6 +1018,8 @@ TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
            // Index keys have a size limit (998 bytes at 4 KiB pages) that SQLite's do not.
            "INSERT INTO t VALUES (1, '" + std::string(1200, 'x') + "')",
            "UPDATE t SET b = zeroblob(2000) WHERE a = 3",
+           // After rowid 9223372036854775807 SQLite picks a new rowid at random.
+           "INSERT INTO big(x) VALUES (2)",
        }) {
     SqlOutcome strata = run_strata(d.db(), sql);
     EXPECT_FALSE(strata.ok) << sql;
@@ -1695,6 +1699,9 @@ WorkloadResult run_workload(uint64_t seed, int statements) {
   }
   result.succeeded = d.succeeded();
   result.returned_rows = d.returned_rows();
+  std::string indexes = check_indexes(d.db());
+  EXPECT_EQ(indexes, "");
+  if (!indexes.empty()) result.failed = true;
   Result<CheckReport> report = check_store(d.db()->store());
   EXPECT_TRUE(report.ok()) << report.status().to_string();
   if (report.ok()) {
@@ -1711,6 +1718,7 @@ TEST(SqlDiffRandom, RandomWorkloadsMatchSqlite) {
     total.statements += r.statements;
     total.succeeded += r.succeeded;
     total.returned_rows += r.returned_rows;
+    total.failed = total.failed || r.failed;
   };
   int64_t workloads = 1;
   if (const char* seed = std::getenv("STRATA_SEED"); seed != nullptr && *seed != '\0') {
@@ -1727,7 +1735,9 @@ TEST(SqlDiffRandom, RandomWorkloadsMatchSqlite) {
   std::cout << "random workloads: " << workloads << " workloads, " << total.statements
             << " statements diffed against sqlite (" << total.succeeded << " succeeded, "
             << total.returned_rows << " returned rows)\n";
-  EXPECT_GE(total.statements, 500);
+  if (!total.failed) {
+    EXPECT_GE(total.statements, 500);
+  }
 }
 
 // A debugging aid, skipped unless STRATA_DIFF_SCRIPT names a file of statements, one per
