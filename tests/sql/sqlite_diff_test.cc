@@ -259,6 +259,21 @@ RC_GTEST_PROP(GrammarDiff, WeRejectWhatSqliteRejectsAndAcceptWhatItAccepts, ()) 
   check_verdicts_agree(join_words(replaced), from_create_table);
 }
 
+// is_complete() answers as sqlite3_complete() does, strings, comments and trigger
+// bodies included.
+RC_GTEST_PROP(CompleteDiff, IsCompleteAgreesWithSqlite3Complete, ()) {
+  std::string text;
+  for (int i = random_ast::count(0, 12); i > 0; --i) {
+    text += pick<std::string>(
+        {"SELECT 1",  ";",       " ",       "\n",  "'",    "\"",      "`",      "[",
+         "]",         "--",      "/*",      "*/",  "x",    "CREATE",  "create", "TEMP",
+         "TEMPORARY", "TRIGGER", "trigger", "END", "end",  "EXPLAIN", "BEGIN",  "TABLE",
+         "'a;b'",     "-",       "/",       "*",   "ENDx", "_end",    "9"});
+  }
+  RC_LOG() << "text: " << text << "\n";
+  RC_ASSERT(is_complete(text) == (sqlite3_complete(text.c_str()) != 0));
+}
+
 TEST(PrecedenceDiff, HandPickedCasesAgree) {
   for (const char* text :
        {"NOT 0 = 1", "- 2 || 3", "~ 1 || 2", "1 = 2 BETWEEN 2 AND 2",
