@@ -1420,7 +1420,7 @@ class WorkloadGenerator {
 
   // An expression that cannot fail at run time.
   std::string scalar_expr(const Table* t, int depth) {
-    int r = uniform(0, depth <= 0 ? 2 : 13);
+    int r = uniform(0, depth <= 0 ? 2 : 16);
     auto col = [&]() { return t != nullptr ? column(*t).name : literal(); };
     switch (r) {
       case 0:
@@ -1458,6 +1458,26 @@ class WorkloadGenerator {
         return "(" + predicate_of(t, depth - 1) + ")";
       case 12:
         return "nullif(" + scalar_expr(t, depth - 1) + ", " + scalar_expr(t, depth - 1) + ")";
+      case 13: {
+        std::string s = "CASE " + col();
+        int n = uniform(1, 3);
+        for (int i = 0; i < n; ++i) {
+          s += " WHEN " + (chance(0.7) ? literal() : col()) + " THEN " + scalar_expr(t, depth - 1);
+        }
+        return s + (chance(0.5) ? " ELSE " + scalar_expr(t, depth - 1) : "") + " END";
+      }
+      case 14: {
+        static const char* kUnary[] = {"~", "+", "- ", "NOT "};
+        return std::string(pick(kUnary)) + col();
+      }
+      case 15: {
+        static const char* kInline[] = {"ifnull", "likely", "unlikely"};
+        std::string f = pick(kInline);
+        if (f == "ifnull") {
+          return "ifnull(" + scalar_expr(t, depth - 1) + ", " + scalar_expr(t, depth - 1) + ")";
+        }
+        return f + "(" + scalar_expr(t, depth - 1) + ")";
+      }
       default:
         return "iif(" + predicate_of(t, depth - 1) + ", " + col() + ", " + literal() + ")";
     }
@@ -1469,11 +1489,12 @@ class WorkloadGenerator {
     if (t != nullptr && !t->indexes.empty() && depth >= 2 && chance(0.3)) {
       return index_predicate(*t);
     }
-    int r = uniform(0, depth <= 0 ? 5 : 11);
+    int r = uniform(0, depth <= 0 ? 5 : 14);
     auto col = [&]() {
       if (t == nullptr) return literal();
       return chance(0.1) ? std::string("rowid") : column(*t).name;
     };
+    auto operand = [&]() { return chance(0.6) ? literal() : col(); };
     static const char* kCmp[] = {"=", "<>", "<", "<=", ">", ">=", "==", "!=", "IS", "IS NOT"};
     switch (r) {
       case 0:
@@ -1506,6 +1527,18 @@ class WorkloadGenerator {
         std::string s =
             col() + (chance(0.2) ? " NOT" : "") + (chance(0.2) ? " GLOB " : " LIKE ") + p;
         return s;
+      }
+      case 11: {
+        std::string s = col() + (chance(0.3) ? " NOT IN (" : " IN (");
+        int n = uniform(1, 3);
+        for (int i = 0; i < n; ++i) s += (i ? ", " : "") + operand();
+        return s + ")";
+      }
+      case 12:
+        return col() + (chance(0.3) ? " NOT" : "") + " BETWEEN " + operand() + " AND " + operand();
+      case 13: {
+        static const char* kEscaped[] = {"'a!%'", "'!_%'", "'%!!%'", "'1!%'", "'%'"};
+        return col() + (chance(0.2) ? " NOT" : "") + " LIKE " + pick(kEscaped) + " ESCAPE '!'";
       }
       default:
         return "(" + scalar_expr(t, depth - 1) + ") " + pick(kCmp) + " " + literal();
