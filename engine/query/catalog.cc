@@ -117,8 +117,11 @@ Result<TableDef> Catalog::build_table(const sql::CreateTable& stmt, std::string 
   TableDef t;
   t.name = stmt.name.name;
   t.sql = std::move(sql_text);
-  if (lower(t.name).rfind("sqlite_", 0) == 0 || lower(t.name).rfind("__", 0) == 0) {
+  if (lower(t.name).rfind("sqlite_", 0) == 0) {
     return Status::invalid_argument("object name reserved for internal use: " + t.name);
+  }
+  if (lower(t.name).rfind("__", 0) == 0) {  // Strata's own reservation, not SQLite's
+    return Status::unsupported("table names starting with __ (reserved by Strata): " + t.name);
   }
   std::vector<std::vector<int>> unique_sets;  // in SQLite's autoindex order
   std::vector<int> primary_key;

@@ -643,10 +643,12 @@ Status Statement::execute_write(WriteTx* tx) {
       std::vector<bool> given(table->columns.size(), false);
       std::optional<Value> hidden_rowid;
       for (size_t i = 0; i < targets.size(); ++i) {
+        // INSERT INTO t(a, a): the first value counts, as in SQLite.
         if (targets[i] == kHiddenRowid) {
-          hidden_rowid = std::move(values[i]);
+          if (!hidden_rowid) hidden_rowid = std::move(values[i]);
           continue;
         }
+        if (given[targets[i]]) continue;
         row[targets[i]] = std::move(values[i]);
         given[targets[i]] = true;
       }

@@ -389,6 +389,10 @@ TEST(SqlDiffCorpus, ConstraintViolationsFailOnBothAndChangeNothing) {
           "INSERT INTO u(nope) VALUES (1)",
           "INSERT INTO u VALUES (1, 2)",
           "INSERT INTO u(a, b) VALUES (1, 2, 3)",
+          // Regression: a column named twice in INSERT takes the first value.
+          "INSERT INTO u(id, a, b, a, c, b) VALUES (60, 'first', 6, 'second', 6, 7)",
+          "INSERT INTO u(rowid, id, a, b) VALUES (61, 62, 'r', 8)",
+          "SELECT * FROM u WHERE id >= 60 ORDER BY id",
           "INSERT INTO nope VALUES (1)",
           "INSERT INTO u DEFAULT VALUES",
           "CREATE TABLE w(a INTEGER PRIMARY KEY, b TEXT DEFAULT 'dflt', c DEFAULT (1 + 2), "
@@ -1020,6 +1024,14 @@ TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
            "UPDATE t SET b = zeroblob(2000) WHERE a = 3",
            // After rowid 9223372036854775807 SQLite picks a new rowid at random.
            "INSERT INTO big(x) VALUES (2)",
+           // SQLite functions Strata does not have are refused, not reported missing.
+           "SELECT random()",
+           "SELECT printf('%d', a) FROM t",
+           "SELECT date('now')",
+           "SELECT json('{}')",
+           "SELECT sqrt(4)",
+           "SELECT a FROM t WHERE likelihood(a, 0.5)",
+           "CREATE TABLE __x(a)",
        }) {
     SqlOutcome strata = run_strata(d.db(), sql);
     EXPECT_FALSE(strata.ok) << sql;
