@@ -139,8 +139,16 @@ Result<TableDef> Catalog::build_table(const sql::CreateTable& stmt, std::string 
                                            ? sql::ConflictAction::kDefault
                                            : cc.on_conflict,
                                        cc.autoincrement));
-      if (cc.kind == sql::ColumnConstraintKind::kDefault && cc.expr && refers_to_column(*cc.expr)) {
-        return Status::invalid_argument("default value of column [" + c.name + "] is not constant");
+      if (cc.kind == sql::ColumnConstraintKind::kDefault && cc.expr) {
+        if (refers_to_column(*cc.expr)) {
+          return Status::invalid_argument("default value of column [" + c.name +
+                                          "] is not constant");
+        }
+        // A DEFAULT Strata cannot evaluate (CURRENT_TIMESTAMP, random()) makes the table
+        // unusable: refuse it now. Other errors (no such function) come at INSERT, as in SQLite.
+        Binder binder(nullptr, "");
+        Result<BoundExprPtr> bound = binder.bind(*cc.expr);
+        if (!bound.ok() && bound.status().is(StatusCode::kUnsupported)) return bound.status();
       }
       switch (cc.kind) {
         case sql::ColumnConstraintKind::kPrimaryKey:

@@ -1032,6 +1032,8 @@ TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
            "SELECT sqrt(4)",
            "SELECT a FROM t WHERE likelihood(a, 0.5)",
            "CREATE TABLE __x(a)",
+           "CREATE TABLE dt(a DEFAULT CURRENT_TIMESTAMP)",
+           "CREATE TABLE dr(a, b DEFAULT (random()))",
        }) {
     SqlOutcome strata = run_strata(d.db(), sql);
     EXPECT_FALSE(strata.ok) << sql;
