@@ -288,6 +288,65 @@ TEST(SqlDiffCorpus, IndexPrefixEqualToIntegerAndRealValues) {
   run_corpus(&d, all);
 }
 
+// Integers at the int64 edges and beyond 2^53 against REAL bounds, on the rowid and on
+// indexed columns of each affinity (seeks and range ends computed from converted values).
+TEST(SqlDiffCorpus, NumericEdgesOnRowidAndIndexes) {
+  SqlDiff d;
+  run_corpus(
+      &d,
+      {
+          "CREATE TABLE n(id INTEGER PRIMARY KEY, i INTEGER, r REAL, x)",
+          "INSERT INTO n VALUES (1, 9223372036854775807, 9223372036854775807, "
+          "9223372036854775807), (2, 9223372036854775806, 9223372036854775806, "
+          "9223372036854775806.0), (3, -9223372036854775808, -9223372036854775808, "
+          "-9223372036854775808), (4, 9007199254740993, 9007199254740993, 9007199254740993), (5, "
+          "9007199254740992, 9007199254740992.0, 9007199254740992.0), (6, 1e19, 1e19, 1e19), (7, "
+          "-1e19, -1e19, '-1e19'), (9223372036854775807, 0, 0.5, -0.0), (-9223372036854775808, 1, "
+          "1, 1)",
+          "SELECT id, i, typeof(i), r, x FROM n ORDER BY id",
+          "CREATE INDEX n_i ON n(i)",
+          "CREATE INDEX n_r ON n(r)",
+          "CREATE INDEX n_x ON n(x)",
+          "SELECT id FROM n WHERE i > 9.2233720368547758e18 ORDER BY id",
+          "SELECT id FROM n WHERE i >= 9223372036854775807.0 ORDER BY id",
+          "SELECT id FROM n WHERE i = 9223372036854775808.0 ORDER BY id",
+          "SELECT id FROM n WHERE i < -9.3e18 ORDER BY id",
+          "SELECT id FROM n WHERE i <= -9223372036854775808.0 ORDER BY id",
+          "SELECT id FROM n WHERE i = 9007199254740992.0 ORDER BY id",
+          "SELECT id FROM n WHERE i > 9007199254740992.0 AND i < 9007199254740994.0 ORDER BY id",
+          "SELECT id FROM n WHERE r = 9007199254740993 ORDER BY id",
+          "SELECT id FROM n WHERE r = 9007199254740992 ORDER BY id",
+          "SELECT id FROM n WHERE r > 9223372036854775806 ORDER BY id",
+          "SELECT id FROM n WHERE r BETWEEN -9223372036854775808 AND -9223372036854775807 ORDER BY "
+          "id",
+          "SELECT id FROM n WHERE x = 9223372036854775806 ORDER BY id",
+          "SELECT id FROM n WHERE x = 9223372036854775807.0 ORDER BY id",
+          "SELECT id FROM n WHERE x >= 9007199254740992 AND x <= 9007199254740993 ORDER BY id",
+          "SELECT id FROM n WHERE x = 0 ORDER BY id",
+          "SELECT id FROM n WHERE x = -0.0 ORDER BY id",
+          "SELECT id FROM n WHERE id > 9.2233720368547758e18 ORDER BY id",
+          "SELECT id FROM n WHERE id >= 9223372036854775807.0 ORDER BY id",
+          "SELECT id FROM n WHERE id < -9.2233720368547758e18 ORDER BY id",
+          "SELECT id FROM n WHERE id <= -9223372036854775808.0 ORDER BY id",
+          "SELECT id FROM n WHERE id = 9223372036854775808.0",
+          "SELECT id FROM n WHERE id > 1e300",
+          "SELECT id FROM n WHERE id < -1e300",
+          "SELECT id FROM n WHERE id BETWEEN 3.5 AND 6.5 ORDER BY id DESC",
+          "SELECT id FROM n WHERE id > '5' ORDER BY id",
+          "SELECT id FROM n WHERE id < x'00' ORDER BY id",
+          "SELECT id FROM n WHERE id > NULL",
+          "SELECT i FROM n ORDER BY i",
+          "SELECT r FROM n ORDER BY r DESC",
+          "SELECT x FROM n ORDER BY x",
+          "SELECT i + 1, i - 1, -i, i * 2, r + 0, CAST(r AS INTEGER), CAST(i AS REAL) FROM n ORDER "
+          "BY id",
+          "UPDATE n SET i = i + 1 WHERE id = 2",
+          "SELECT i, typeof(i) FROM n WHERE id = 2",
+          "UPDATE n SET i = i + 1 WHERE id = 2",
+          "SELECT i, typeof(i) FROM n WHERE id = 2",
+      });
+}
+
 TEST(SqlDiffCorpus, ConstraintViolationsFailOnBothAndChangeNothing) {
   SqlDiff d;
   run_corpus(
@@ -433,6 +492,18 @@ TEST(SqlDiffCorpus, ConstraintViolationsFailOnBothAndChangeNothing) {
           "DROP TABLE k2",
           "DROP TABLE IF EXISTS k2",
           "SELECT * FROM k2",
+          // UPDATE that moves rowids visits rows in ascending rowid order, as SQLite does.
+          "CREATE TABLE mv(id INTEGER PRIMARY KEY, u UNIQUE, w)",
+          "INSERT INTO mv VALUES (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c'), (5, 50, 'e')",
+          "UPDATE mv SET id = id + 1",
+          "UPDATE mv SET id = id - 1",
+          dump("mv"),
+          "UPDATE OR REPLACE mv SET id = id + 1 WHERE w <> 'e'",
+          dump("mv"),
+          "UPDATE OR IGNORE mv SET id = id + 1",
+          dump("mv"),
+          "UPDATE OR REPLACE mv SET u = 10 WHERE id > 0",
+          dump("mv"),
           "CREATE TABLE i2(a INTEGER PRIMARY KEY, b INTEGER)",
           "INSERT INTO i2 VALUES (9223372036854775807, 1)",
           "INSERT INTO i2(a, b) VALUES (-5, 2)",
