@@ -159,7 +159,9 @@ Status plan_select_for(Database* db, const sql::Select& select, SelectPlan* plan
     const sql::ColumnRef* bare = e->as<sql::ColumnRef>();
     bool alias_term = false;
     if (bare != nullptr && bare->table.empty() && bare->schema.empty()) {
-      for (const auto& a : aliases) alias_term = alias_term || lower(a.first) == lower(bare->column);
+      for (const auto& a : aliases) {
+        alias_term = alias_term || lower(a.first) == lower(bare->column);
+      }
     }
     if (ordinal && !alias_term) {
       int64_t k = *ordinal;

@@ -75,6 +75,7 @@ bool is_aggregate_name(const std::string& name, size_t args, bool star) {
 // Functions SQLite 3.40 has (as Debian builds it) that engine/exec does not: refused as
 // unsupported, not reported missing.
 bool is_sqlite_function_strata_lacks(const std::string& name) {
+  // clang-format off
   static const std::set<std::string> kNames = {
       "random", "randomblob", "printf", "format", "date", "time", "datetime", "julianday",
       "strftime", "unixepoch", "likelihood", "soundex", "load_extension", "sqlite_version",
@@ -88,6 +89,7 @@ bool is_sqlite_function_strata_lacks(const std::string& name) {
       "sinh", "sqrt", "tan", "tanh", "trunc", "row_number", "rank", "dense_rank",
       "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value",
       "nth_value"};
+  // clang-format on
   return kNames.count(name) > 0;
 }
 

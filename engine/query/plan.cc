@@ -58,7 +58,9 @@ Value highest_form(const Value& v) {
   }
   if (v.type() == ValueType::kReal) {
     Value low = lowest_form(v);
-    if (low.type() == ValueType::kInteger) return Value::real(static_cast<double>(low.as_integer()));
+    if (low.type() == ValueType::kInteger) {
+      return Value::real(static_cast<double>(low.as_integer()));
+    }
   }
   return v;
 }

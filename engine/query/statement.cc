@@ -104,7 +104,11 @@ Result<std::vector<int64_t>> unique_conflicts(Tx* tx, const IndexDef& idx, const
 class TableWriter {
  public:
   TableWriter(Database* db, WriteTx* tx, const TableDef& table, const std::vector<Value>* params)
-      : db_(db), tx_(tx), table_(table), indexes_(db->catalog().indexes_of(table)), params_(params) {}
+      : db_(db),
+        tx_(tx),
+        table_(table),
+        indexes_(db->catalog().indexes_of(table)),
+        params_(params) {}
 
   // The largest rowid in the table plus one, read afresh for every row as SQLite does: a row
   // that OR IGNORE skips, or a REPLACE that deletes the last row, leaves no gap.
@@ -119,8 +123,9 @@ class TableWriter {
     }
     if (max == INT64_MAX) {
       // SQLite then tries rowids at random: nothing to be equal to.
-      return Status::unsupported("a new rowid after rowid 9223372036854775807 (SQLite picks one "
-                                 "at random)");
+      return Status::unsupported(
+          "a new rowid after rowid 9223372036854775807 (SQLite picks one "
+          "at random)");
     }
     return max + 1;
   }

@@ -130,7 +130,8 @@ bool insert_keeps_partial_writes(const sql::Insert& ins, const TableDef& table,
   bool any_unique = false;
   for (const IndexDef* idx : catalog.indexes_of(table)) any_unique = any_unique || idx->unique;
   switch (ins.or_action) {
-    case sql::ConflictAction::kIgnore: return true;
+    case sql::ConflictAction::kIgnore:
+      return true;
     case sql::ConflictAction::kReplace:
       // REPLACE turns into ABORT for NOT NULL (on a second pass, even with a DEFAULT) and CHECK.
       return !any_not_null(table, nullptr) && table.checks.empty();
@@ -166,8 +167,10 @@ bool update_keeps_partial_writes(const sql::Update& upd, const TableDef& table,
     unique_checked = unique_checked || rowid_changed;
   }
   switch (upd.or_action) {
-    case sql::ConflictAction::kIgnore: return true;
-    case sql::ConflictAction::kReplace: return !any_not_null(table, &changed) && !checked;
+    case sql::ConflictAction::kIgnore:
+      return true;
+    case sql::ConflictAction::kReplace:
+      return !any_not_null(table, &changed) && !checked;
     default:
       return !any_not_null(table, &changed) && !checked && !rowid_changed && !unique_checked;
   }
