@@ -210,7 +210,9 @@ Result<Value> eval(const BoundExpr& e, const EvalRow& row) {
         if (!r.ok()) return at(e.pos, r.status());
         result = std::move(r).value();
       } else {
-        result = exec::glob(text, pattern);
+        Result<Value> r = exec::glob_checked(text, pattern);  // SQLite's pattern-length limit
+        if (!r.ok()) return at(e.pos, r.status());
+        result = std::move(r).value();
       }
       if (e.negated && !result.is_null()) return bool_value(!exec::truth(result).value_or(false));
       return result;

@@ -130,6 +130,12 @@ TEST_F(SqlTest, ErrorsCarryPositions) {
   std::string agg = query("SELECT count(*) FROM t");
   EXPECT_EQ(agg, "error: unsupported: 1:8: aggregate function count()");
   EXPECT_NE(query("SELEC 1").find("1:1: near \"SELEC\""), std::string::npos);
+  // SQLite's limit on LIKE/GLOB pattern length holds for both operators.
+  std::string long_pattern(50001, '*');
+  for (const char* op : {"GLOB", "LIKE"}) {
+    std::string r = query(std::string("SELECT 'a' ") + op + " '" + long_pattern + "'");
+    EXPECT_NE(r.find("LIKE or GLOB pattern too complex"), std::string::npos) << op << ": " << r;
+  }
 }
 
 }  // namespace
