@@ -44,43 +44,9 @@ bool references(const sql::Expr& e, const TableDef& table, const std::set<int>& 
     return rowid_changed && (c >= 0 || is_rowid_name(lower(ref->column)));
   }
   bool found = false;
-  auto child = [&](const sql::ExprPtr& x) {
-    if (!found && x) found = references(*x, table, changed, rowid_changed);
-  };
-  std::visit(
-      [&](const auto& node) {
-        using T = std::decay_t<decltype(node)>;
-        if constexpr (std::is_same_v<T, sql::Unary>) {
-          child(node.operand);
-        } else if constexpr (std::is_same_v<T, sql::Binary>) {
-          child(node.left);
-          child(node.right);
-        } else if constexpr (std::is_same_v<T, sql::Like>) {
-          child(node.operand);
-          child(node.pattern);
-          child(node.escape);
-        } else if constexpr (std::is_same_v<T, sql::Between>) {
-          child(node.operand);
-          child(node.low);
-          child(node.high);
-        } else if constexpr (std::is_same_v<T, sql::In>) {
-          child(node.operand);
-          for (const auto& x : node.list) child(x);
-        } else if constexpr (std::is_same_v<T, sql::IsNull> || std::is_same_v<T, sql::Collate> ||
-                             std::is_same_v<T, sql::Cast>) {
-          child(node.operand);
-        } else if constexpr (std::is_same_v<T, sql::Case>) {
-          child(node.base);
-          for (const auto& w : node.whens) {
-            child(w.when);
-            child(w.then);
-          }
-          child(node.else_result);
-        } else if constexpr (std::is_same_v<T, sql::FunctionCall>) {
-          for (const auto& x : node.args) child(x);
-        }
-      },
-      e.node);
+  sql::for_each_child(e, [&](const sql::Expr& child) {
+    if (!found) found = references(child, table, changed, rowid_changed);
+  });
   return found;
 }
 

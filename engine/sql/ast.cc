@@ -148,4 +148,44 @@ std::string_view statement_name(const Stmt& stmt) {
   return std::visit(Namer{}, stmt.node);
 }
 
+void for_each_child(const Expr& e, const std::function<void(const Expr&)>& f) {
+  auto child = [&](const ExprPtr& x) {
+    if (x) f(*x);
+  };
+  std::visit(
+      [&](const auto& node) {
+        using T = std::decay_t<decltype(node)>;
+        if constexpr (std::is_same_v<T, Unary>) {
+          child(node.operand);
+        } else if constexpr (std::is_same_v<T, Binary>) {
+          child(node.left);
+          child(node.right);
+        } else if constexpr (std::is_same_v<T, Like>) {
+          child(node.operand);
+          child(node.pattern);
+          child(node.escape);
+        } else if constexpr (std::is_same_v<T, Between>) {
+          child(node.operand);
+          child(node.low);
+          child(node.high);
+        } else if constexpr (std::is_same_v<T, In>) {
+          child(node.operand);
+          for (const auto& x : node.list) child(x);
+        } else if constexpr (std::is_same_v<T, IsNull> || std::is_same_v<T, Collate> ||
+                             std::is_same_v<T, Cast>) {
+          child(node.operand);
+        } else if constexpr (std::is_same_v<T, Case>) {
+          child(node.base);
+          for (const auto& w : node.whens) {
+            child(w.when);
+            child(w.then);
+          }
+          child(node.else_result);
+        } else if constexpr (std::is_same_v<T, FunctionCall>) {
+          for (const auto& x : node.args) child(x);
+        }
+      },
+      e.node);
+}
+
 }  // namespace strata::sql

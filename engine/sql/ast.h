@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -625,6 +626,10 @@ struct Stmt : Node {
 
   bool operator==(const Stmt&) const = default;
 };
+
+// Calls f on each direct operand expression of e (not on SELECTs inside EXISTS,
+// IN (SELECT ...) or scalar subqueries), in source order; absent operands are skipped.
+void for_each_child(const Expr& e, const std::function<void(const Expr&)>& f);
 
 // Spellings for printing and messages: "+", "IS NOT", "LIKE", "UNION ALL", ...
 std::string_view unary_op_name(UnaryOp op);
