@@ -21,6 +21,7 @@
 #include "engine/store.h"
 #include "tests/support/replay.h"
 #include "tests/support/status_testing.h"
+#include "tests/support/store_scan.h"
 #include "vfs/mem_vfs.h"
 
 namespace strata {
@@ -40,21 +41,7 @@ std::string value_of(std::mt19937_64& rng) {
   return value;
 }
 
-Model scan_all(Tx* tx) {
-  Model seen;
-  Cursor cursor = tx->cursor();
-  EXPECT_OK(cursor.first());
-  while (cursor.valid()) {
-    Result<std::string> value = cursor.value();
-    EXPECT_OK(value);
-    if (!value.ok()) break;
-    seen.emplace(std::string(cursor.key()), *value);
-    Status s = cursor.next();
-    EXPECT_OK(s);
-    if (!s.is_ok()) break;
-  }
-  return seen;
-}
+using test::scan_all;
 
 void expect_clean(Store* store) {
   Result<CheckReport> report = check_store(store);

@@ -31,6 +31,7 @@
 #include "engine/store.h"
 #include "tests/support/replay.h"
 #include "tests/support/status_testing.h"
+#include "tests/support/store_scan.h"
 #include "tests/support/temp_dir.h"
 #include "vfs/posix_vfs.h"
 
@@ -129,21 +130,7 @@ bool write_all(int fd, const void* data, size_t size) {
   ::_exit(0);
 }
 
-Model scan_all(Tx* tx) {
-  Model seen;
-  Cursor cursor = tx->cursor();
-  EXPECT_OK(cursor.first());
-  while (cursor.valid()) {
-    Result<std::string> value = cursor.value();
-    EXPECT_OK(value);
-    if (!value.ok()) break;
-    seen.emplace(std::string(cursor.key()), *value);
-    Status s = cursor.next();
-    EXPECT_OK(s);
-    if (!s.is_ok()) break;
-  }
-  return seen;
-}
+using test::scan_all;
 
 std::string describe_exit(int status) {
   if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));

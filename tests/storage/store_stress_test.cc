@@ -20,6 +20,7 @@
 #include "engine/store.h"
 #include "tests/support/replay.h"
 #include "tests/support/status_testing.h"
+#include "tests/support/store_scan.h"
 #include "vfs/mem_vfs.h"
 
 namespace strata {
@@ -62,21 +63,7 @@ std::string random_value(std::mt19937_64& rng) {
   return value;
 }
 
-Model scan_all(Tx* tx) {
-  Model seen;
-  Cursor cursor = tx->cursor();
-  EXPECT_OK(cursor.first());
-  while (cursor.valid()) {
-    Result<std::string> value = cursor.value();
-    EXPECT_OK(value);
-    if (!value.ok()) break;
-    seen.emplace(std::string(cursor.key()), *value);
-    Status s = cursor.next();
-    EXPECT_OK(s);
-    if (!s.is_ok()) break;
-  }
-  return seen;
-}
+using test::scan_all;
 
 // Names the first difference between the model and what the store holds.
 ::testing::AssertionResult same_contents(const Model& expected, const Model& actual) {
