@@ -102,10 +102,15 @@ Status plan_select_for(Database* db, const sql::Select& select, SelectPlan* plan
   for (const sql::ResultColumn& rc : core.columns) {
     if (rc.kind == sql::ResultColumnKind::kExpr) {
       STRATA_ASSIGN(BoundExprPtr b, binder.bind(*rc.expr));
+      // SQLite's names: the alias; a column's declared name (the INTEGER PRIMARY KEY column
+      // for any rowid alias, else "rowid"); otherwise the expression's source text.
       std::string name = rc.alias;
-      if (name.empty()) {
-        const sql::ColumnRef* ref = rc.expr->as<sql::ColumnRef>();
-        name = ref != nullptr ? ref->column : sql::to_sql(*rc.expr);
+      if (name.empty() && rc.expr->is<sql::ColumnRef>() && table != nullptr &&
+          (b->kind == BoundKind::kColumn || b->kind == BoundKind::kRowid)) {
+        int column = b->kind == BoundKind::kColumn ? b->index : table->rowid_column;
+        name = column >= 0 ? table->columns[column].name : "rowid";
+      } else if (name.empty()) {
+        name = rc.expr_text.text.empty() ? sql::to_sql(*rc.expr) : rc.expr_text.text;
       }
       plan->names.push_back(name);
       plan->outputs.push_back(std::move(b));

@@ -37,6 +37,13 @@ struct SourcePos {
   bool operator==(const SourcePos&) const = default;
 };
 
+// Source text the parser keeps beside a node. Bookkeeping like Node: compares equal to
+// every other SourceText, so it never takes part in `==`.
+struct SourceText {
+  std::string text;
+  friend bool operator==(const SourceText&, const SourceText&) { return true; }
+};
+
 // What every node carries besides its meaning. Compares equal to every other Node so
 // that defaulted operator== on AST types ignores it.
 struct Node {
@@ -329,6 +336,9 @@ struct ResultColumn : Node {
   ExprPtr expr;       // kExpr
   std::string table;  // kTableStar
   std::string alias;  // kExpr; empty when none
+  // kExpr: the expression's source text, first token to last, which names the column when
+  // there is no alias (SQLite's rule: "SELECT 1+1" has a column "1+1").
+  SourceText expr_text;
   bool operator==(const ResultColumn&) const = default;
 };
 

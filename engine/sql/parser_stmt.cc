@@ -150,6 +150,8 @@ Status ParserImpl::parse_result_column(ResultColumn& column) {
   }
   column.kind = ResultColumnKind::kExpr;
   STRATA_TRY(parse_into(column.expr));
+  column.expr_text.text =
+      std::string(sql_.substr(column.pos.offset, prev_end_ - column.pos.offset));
   STRATA_ASSIGN(column.alias, parse_optional_alias());
   return Status::ok();
 }
