@@ -31,7 +31,7 @@ void encode_meta(const Meta& meta, uint8_t* page) {
 }
 
 Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
-                         uint32_t expected_page_size) {
+                         uint32_t expected_page_size, bool strict) {
   if (available < kMinPageSize) return slot_error(slot, "file too short to hold the slot");
   if (std::memcmp(bytes + kOffMagic, kMetaMagic, sizeof kMetaMagic) != 0) {
     bool all_zero = true;
@@ -48,6 +48,7 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   }
   if (available < page_size) return slot_error(slot, "file too short to hold the slot");
   Status verified = verify_page(bytes, page_size, slot);
+  if (!strict && !verified.is_ok() && page_no_of(bytes) == slot) verified = Status::ok();
   if (!verified.is_ok()) {
     // verify_page says "page N: why"; the slot already names the page.
     const std::string& m = verified.message();
@@ -66,7 +67,7 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   meta.freelist_head = load_u64(bytes + kOffFreelist);
   meta.page_count = load_u64(bytes + kOffPageCount);
   meta.commit_pages = load_u64(bytes + kOffCommitPages);
-  if (meta.generation % 2 != slot) {
+  if (strict && meta.generation % 2 != slot) {
     return slot_error(slot, "generation " + std::to_string(meta.generation) +
                                 " does not belong in this slot");
   }
@@ -82,7 +83,7 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   return meta;
 }
 
-MetaSlots read_meta_slots(vfs::File* file) {
+MetaSlots read_meta_slots(vfs::File* file, bool strict) {
   MetaSlots out;
   std::vector<uint8_t> buf(kMaxPageSize);
   size_t got = 0;
@@ -92,7 +93,7 @@ MetaSlots read_meta_slots(vfs::File* file) {
     out.slot[1] = s;
     return out;
   }
-  out.slot[0] = decode_meta(buf.data(), got, 0, 0);
+  out.slot[0] = decode_meta(buf.data(), got, 0, 0, strict);
 
   // Slot 1 lives at offset page_size. Trust slot 0's page size when it is
   // valid; otherwise try every legal size, so a lost slot 0 still opens.
@@ -111,7 +112,7 @@ MetaSlots read_meta_slots(vfs::File* file) {
       last = rs;
       continue;
     }
-    Result<Meta> m = decode_meta(b1.data(), got1, 1, ps);
+    Result<Meta> m = decode_meta(b1.data(), got1, 1, ps, strict);
     if (m.ok()) {
       out.slot[1] = std::move(m);
       break;

@@ -50,8 +50,10 @@ void encode_meta(const Meta& meta, uint8_t* page);
 // needed; `available` says how many were read). `slot` is 0 or 1. When the
 // page size is unknown, pass expected_page_size = 0 and it is taken from the
 // bytes. Errors say what is wrong: "meta slot 1: checksum mismatch".
+// `strict` = false is for the crash testbed's deliberately broken protocols only: it skips
+// the checksum and the rule that generation g lives in slot g % 2.
 Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
-                         uint32_t expected_page_size);
+                         uint32_t expected_page_size, bool strict = true);
 
 // Both slots as found on disk, for open and for `strata inspect meta`.
 struct MetaSlots {
@@ -61,6 +63,6 @@ struct MetaSlots {
 };
 
 // Reads and validates both slots of a file.
-MetaSlots read_meta_slots(vfs::File* file);
+MetaSlots read_meta_slots(vfs::File* file, bool strict = true);
 
 }  // namespace strata

@@ -5,6 +5,21 @@
 
 namespace strata {
 
+namespace {
+constexpr std::string_view kBugNames[] = {
+    "none",          "meta-before-data-sync",   "no-data-sync", "overwrite-active-slot",
+    "early-page-reuse", "no-meta-checksum", "unsynced-page-reachable", "no-meta-sync"};
+}  // namespace
+
+std::string_view protocol_bug_name(ProtocolBug bug) { return kBugNames[static_cast<int>(bug)]; }
+
+std::optional<ProtocolBug> parse_protocol_bug(std::string_view name) {
+  for (size_t i = 0; i < std::size(kBugNames); ++i) {
+    if (kBugNames[i] == name) return static_cast<ProtocolBug>(i);
+  }
+  return std::nullopt;
+}
+
 std::string commit_label(uint64_t generation, std::string_view step) {
   std::string label = "commit " + std::to_string(generation) + ": ";
   label += step;
@@ -66,7 +81,10 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
 
   STRATA_ASSIGN(uint64_t file_size, store->file_->size());
   if (file_size == 0) return Status::corruption(path + ": empty file, not a strata database");
-  MetaSlots slots = read_meta_slots(store->file_.get());
+  store->bug_ = options.protocol_bug;
+  const bool strict_meta = options.protocol_bug != ProtocolBug::kNoMetaChecksum &&
+                           options.protocol_bug != ProtocolBug::kOverwriteActiveSlot;
+  MetaSlots slots = read_meta_slots(store->file_.get(), strict_meta);
   if (slots.active < 0) {
     return Status::corruption(path + ": no valid meta slot (" + slots.slot[0].status().message() +
                               "; " + slots.slot[1].status().message() + ")");
@@ -210,23 +228,52 @@ Status Store::commit(WriteTx* tx) {
     return s.with_context("commit " + std::to_string(generation));
   };
 
+  const ProtocolBug bug = bug_;
+  // Testing only: the unsynced-page variant holds one page back until after the data sync.
+  std::optional<std::pair<uint64_t, PageRef>> late_page;
+  if (bug == ProtocolBug::kUnsyncedPageReachable && !pages.empty()) {
+    late_page = std::move(pages.back());
+    pages.pop_back();
+  }
+  auto write_meta = [&]() -> Status {
+    vfs_->set_label(commit_label(generation, "meta slot " + std::to_string(next.slot())));
+    PageBuf meta_page(ps);
+    encode_meta(next, meta_page.data());
+    uint64_t slot = next.slot();
+    if (bug == ProtocolBug::kOverwriteActiveSlot) {
+      slot = 1 - slot;
+      seal_page(meta_page.data(), ps, slot, generation);
+    }
+    return file_->write(slot * ps, meta_page);
+  };
+
   // 1. every new page
   vfs_->set_label(commit_label(generation, "pages"));
   for (auto& [page_no, page] : pages) {
     Status s = pager_->write(page_no, page);
     if (!s.is_ok()) return fail(s);
   }
+  if (bug == ProtocolBug::kMetaBeforeDataSync) {
+    if (Status s = write_meta(); !s.is_ok()) return fail(s);
+  }
   // 2. make them durable before the meta can point at them
-  vfs_->set_label(commit_label(generation, "sync pages"));
-  if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
+  if (bug != ProtocolBug::kNoDataSync) {
+    vfs_->set_label(commit_label(generation, "sync pages"));
+    if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
+  }
+  if (late_page) {
+    vfs_->set_label(commit_label(generation, "pages"));
+    if (Status s = pager_->write(late_page->first, late_page->second); !s.is_ok()) return fail(s);
+  }
   // 3. the commit point: the inactive meta slot
-  vfs_->set_label(commit_label(generation, "meta slot " + std::to_string(next.slot())));
-  PageBuf meta_page(ps);
-  encode_meta(next, meta_page.data());
-  if (Status s = file_->write(next.slot() * ps, meta_page); !s.is_ok()) return fail(s);
+  if (bug != ProtocolBug::kMetaBeforeDataSync) {
+    if (Status s = write_meta(); !s.is_ok()) return fail(s);
+  }
   // 4. durable: only now is the commit done
-  vfs_->set_label(commit_label(generation, "sync meta"));
-  if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
+  if (bug != ProtocolBug::kNoMetaSync) {
+    vfs_->set_label(commit_label(generation, "sync meta"));
+    if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
+  }
   vfs_->set_label("");
 
   std::lock_guard<std::mutex> lock(mu_);
@@ -295,7 +342,11 @@ Result<uint8_t*> WriteTx::mutable_page(uint64_t* page_no) {
   STRATA_ASSIGN(uint8_t* copy, allocate(page_no));
   std::memcpy(copy, original->data(), page_size());
   store_u64(copy + kOffPageNo, *page_no);
-  retired_.push_back(old_no);
+  if (store_->bug_ == ProtocolBug::kEarlyPageReuse) {
+    reusable_.push_back(old_no);  // the bug: still reachable from the durable meta
+  } else {
+    retired_.push_back(old_no);
+  }
   return copy;
 }
 

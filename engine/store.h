@@ -38,11 +38,27 @@
 
 namespace strata {
 
+// Testing only: deliberately broken commit protocols, so that the crash testbed can prove it
+// notices each one (strata-lab crash --protocol-bug). Never set by the engine's users.
+enum class ProtocolBug : uint8_t {
+  kNone,
+  kMetaBeforeDataSync,     // the meta slot is written before the data pages are synced
+  kNoDataSync,             // step 2 skipped: the meta can reach the disk before its pages
+  kOverwriteActiveSlot,    // the new meta overwrites the active slot instead of the inactive
+  kEarlyPageReuse,         // a page retired by this commit is reused before it is durable
+  kNoMetaChecksum,         // meta slots are not checksummed on open
+  kUnsyncedPageReachable,  // the last page of a commit is written after the data sync
+  kNoMetaSync,             // commit() returns before the meta is synced
+};
+std::string_view protocol_bug_name(ProtocolBug bug);
+std::optional<ProtocolBug> parse_protocol_bug(std::string_view name);
+
 struct StoreOptions {
   uint32_t page_size = kDefaultPageSize;  // for a new file; an existing file keeps its own
   size_t cache_bytes = 32u << 20;
   bool create_if_missing = true;
   bool error_if_exists = false;
+  ProtocolBug protocol_bug = ProtocolBug::kNone;  // testing only, see above
 };
 
 struct StoreStats {
@@ -104,6 +120,7 @@ class Store {
   std::unique_ptr<vfs::File> file_;
   std::unique_ptr<Pager> pager_;
   uint32_t page_size_ = kDefaultPageSize;
+  ProtocolBug bug_ = ProtocolBug::kNone;
 
   mutable std::mutex mu_;
   Meta meta_;

@@ -322,6 +322,14 @@ std::map<std::string, uint64_t> FaultVfs::fired() const {
   return out;
 }
 
+void FaultVfs::mark(std::string text) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Op op;
+  op.kind = OpKind::kMark;
+  op.label = std::move(text);
+  record(std::move(op));
+}
+
 void FaultVfs::set_label(std::string_view label) {
   std::lock_guard<std::mutex> lock(mu_);
   label_ = std::string(label);

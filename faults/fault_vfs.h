@@ -86,6 +86,9 @@ class FaultVfs final : public vfs::Vfs {
   Status sync_dir(const std::string& dir) override;
   void set_label(std::string_view label) override;
 
+  // Appends a harness note to the log (kind kMark, the text as its label); not a crash point.
+  void mark(std::string text);
+
   // From op `seq` on, every call fails with kCrashed.
   void crash_at(uint64_t seq);
   bool crashed() const;

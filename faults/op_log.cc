@@ -20,6 +20,7 @@ std::string_view op_kind_name(OpKind kind) {
     case OpKind::kList: return "list";
     case OpKind::kSyncDir: return "sync-dir";
     case OpKind::kBitFlip: return "bit-flip";
+    case OpKind::kMark: return "mark";
   }
   return "?";
 }
@@ -41,6 +42,7 @@ bool changes_disk(OpKind kind) {
 }
 
 std::string Op::to_string() const {
+  if (kind == OpKind::kMark) return std::to_string(seq) + " mark " + label;
   std::string s = std::to_string(seq) + " " + std::string(op_kind_name(kind)) + " " + path;
   if (kind == OpKind::kRename) s += " -> " + path_to;
   if (kind == OpKind::kWrite || kind == OpKind::kRead) {

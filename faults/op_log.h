@@ -34,6 +34,7 @@ enum class OpKind : uint8_t {
   kList,
   kSyncDir,
   kBitFlip,   // not an engine call: a fault the FaultVfs applied to durable bytes
+  kMark,      // not an engine call: a note from the harness ("ack 7": commit 7 returned ok)
 };
 
 std::string_view op_kind_name(OpKind kind);
