@@ -1,7 +1,9 @@
 #include "engine/check.h"
 
-#include <map>
+#include <algorithm>
 #include <optional>
+
+#include "engine/node.h"
 
 namespace strata {
 
@@ -16,6 +18,24 @@ std::string printable_key(std::string_view key) {
     out += kHex[c & 15];
   }
   return out + "'";
+}
+
+const char* page_role_name(PageRole role) {
+  switch (role) {
+    case PageRole::kMeta:
+      return "meta";
+    case PageRole::kBranch:
+      return "branch";
+    case PageRole::kLeaf:
+      return "leaf";
+    case PageRole::kOverflow:
+      return "overflow";
+    case PageRole::kFreelist:
+      return "freelist";
+    case PageRole::kFree:
+      return "free";
+  }
+  return "?";
 }
 
 std::string CheckIssue::to_string() const {
@@ -38,34 +58,50 @@ std::string CheckReport::to_string() const {
 
 namespace {
 
-enum class Owner { kTree, kOverflow, kFreelist, kFree };
-const char* owner_name(Owner o) {
-  switch (o) {
-    case Owner::kTree: return "tree page";
-    case Owner::kOverflow: return "overflow page";
-    case Owner::kFreelist: return "freelist page";
-    case Owner::kFree: return "free page";
+const char* owner_name(PageRole role) {
+  switch (role) {
+    case PageRole::kMeta:
+      return "meta page";
+    case PageRole::kBranch:
+    case PageRole::kLeaf:
+      return "tree page";
+    case PageRole::kOverflow:
+      return "overflow page";
+    case PageRole::kFreelist:
+      return "freelist page";
+    case PageRole::kFree:
+      return "free page";
   }
   return "?";
 }
 
+PageUse page_use(PageRole role, uint64_t referrer = 0, uint32_t depth = 0) {
+  PageUse use;
+  use.role = role;
+  use.referrer = referrer;
+  use.depth = depth;
+  return use;
+}
+
 class Checker {
  public:
-  Checker(Store* store, ReadTx* tx, CheckReport* report)
-      : store_(store), tx_(tx), report_(report), meta_(store->meta()) {}
+  Checker(Pager* pager, vfs::File* file, const Meta& meta, CheckReport* report)
+      : pager_(pager), file_(file), report_(report), meta_(meta) {}
 
-  void run() {
+  void run(const MetaSlots& slots) {
     report_->generation = meta_.generation;
+    report_->page_size = meta_.page_size;
     report_->page_count = meta_.page_count;
-    check_meta_slots();
-    if (meta_.root != 0) {
-      walk(meta_.root, 1, std::nullopt, std::nullopt);
-    }
+    pages_[0] = page_use(PageRole::kMeta);
+    pages_[1] = page_use(PageRole::kMeta);
+    check_meta_slots(slots);
+    check_file_length();
+    if (meta_.root != 0) walk(meta_.root, 0, 1, std::nullopt, std::nullopt);
     check_freelist();
-    for (uint64_t p = kFirstDataPage; p < meta_.page_count; ++p) {
-      if (!owners_.count(p)) issue(p, "", "leaked: neither reachable nor free");
-    }
+    report_leaked();
   }
+
+  std::map<uint64_t, PageUse> take_pages() { return std::move(pages_); }
 
  private:
   void issue(uint64_t page_no, std::string_view key, std::string message) {
@@ -73,26 +109,55 @@ class Checker {
         {page_no, key.empty() ? std::string() : printable_key(key), std::move(message)});
   }
 
-  // Marks a page as owned; false (with an issue) if it is out of range or already owned.
-  bool claim(uint64_t page_no, Owner owner, std::string_view context) {
+  // Marks a page as used; false (with an issue) if it is out of range or already used.
+  bool claim(uint64_t page_no, PageUse use, std::string_view context) {
     if (page_no < kFirstDataPage || page_no >= meta_.page_count) {
-      issue(page_no, "", std::string(owner_name(owner)) + " out of range (page count " +
-                             std::to_string(meta_.page_count) + "), referenced from " +
-                             std::string(context));
+      issue(page_no, "",
+            std::string(owner_name(use.role)) + " out of range (page count " +
+                std::to_string(meta_.page_count) + "), referenced from " + std::string(context));
       return false;
     }
-    auto [it, inserted] = owners_.emplace(page_no, owner);
+    PageRole role = use.role;
+    use.sequence = pages_.size();
+    auto [it, inserted] = pages_.try_emplace(page_no, std::move(use));
     if (!inserted) {
-      issue(page_no, "", std::string("referenced twice: as ") + owner_name(it->second) +
-                             " and as " + owner_name(owner) + " (from " + std::string(context) +
-                             ")");
+      issue(page_no, "",
+            std::string("referenced twice: as ") + owner_name(it->second.role) + " and as " +
+                owner_name(role) + " (from " + std::string(context) + ")");
       return false;
     }
     return true;
   }
 
-  void check_meta_slots() {
-    MetaSlots slots = read_meta_slots(store_->file());
+  // The page's bytes once its checksum and page number verify; otherwise an issue.
+  std::optional<PageBuf> read_page(uint64_t page_no, std::string_view key) {
+    if (page_no >= report_->file_pages) {
+      issue(page_no, key,
+            "beyond the end of the file (" + std::to_string(report_->file_pages) + " pages)");
+      return std::nullopt;
+    }
+    Result<PageBuf> page = pager_->read_raw(page_no);
+    if (!page.ok()) {
+      issue(page_no, key, page.status().to_string());
+      return std::nullopt;
+    }
+    Status verified = verify_page(page->data(), meta_.page_size, page_no);
+    if (!verified.is_ok()) {
+      // verify_page says "page N: why"; the issue already names the page.
+      const std::string& m = verified.message();
+      size_t colon = m.find(": ");
+      issue(page_no, key, colon == std::string::npos ? m : m.substr(colon + 2));
+      return std::nullopt;
+    }
+    if (page_generation(page->data()) > meta_.generation) {
+      issue(page_no, key,
+            "written by generation " + std::to_string(page_generation(page->data())) +
+                ", newer than the meta's " + std::to_string(meta_.generation));
+    }
+    return std::move(page).value();
+  }
+
+  void check_meta_slots(const MetaSlots& slots) {
     for (int s = 0; s < 2; ++s) {
       if (!slots.slot[s].ok()) {
         report_->notes.push_back("meta slot " + std::to_string(s) + " invalid: " +
@@ -104,119 +169,173 @@ class Checker {
     } else if (slots.slot[slots.active]->generation != meta_.generation) {
       report_->notes.push_back("the file's newest meta (generation " +
                                std::to_string(slots.slot[slots.active]->generation) +
-                               ") differs from the open snapshot");
+                               ") differs from the checked snapshot");
     }
   }
 
-  void walk(uint64_t page_no, uint64_t depth, std::optional<std::string> lo,
+  void check_file_length() {
+    Result<uint64_t> size = file_->size();
+    if (!size.ok()) {
+      issue(0, "", "cannot size the file: " + size.status().to_string());
+      return;
+    }
+    report_->file_pages = *size / meta_.page_size;
+    // Pages allocated and freed again by one transaction may never have been written, so a
+    // short file is only wrong where a referenced page lies beyond it (read_page says so).
+    if (report_->file_pages < meta_.page_count) {
+      report_->notes.push_back("the file holds " + std::to_string(report_->file_pages) +
+                               " pages, fewer than the page count " +
+                               std::to_string(meta_.page_count));
+    } else if (report_->file_pages > meta_.page_count) {
+      report_->notes.push_back("the file holds " + std::to_string(report_->file_pages) +
+                               " pages; those from " + std::to_string(meta_.page_count) +
+                               " on belong to no commit");
+    }
+  }
+
+  void walk(uint64_t page_no, uint64_t referrer, uint32_t depth, std::optional<std::string> lo,
             std::optional<std::string> hi) {
     if (depth > kMaxTreeDepth) {
       issue(page_no, "", "tree deeper than " + std::to_string(kMaxTreeDepth) + " levels");
       return;
     }
-    if (!claim(page_no, Owner::kTree, "tree")) return;
-    Result<PageRef> page = tx_->read(page_no);
-    if (!page.ok()) {
-      issue(page_no, "", page.status().message());
+    PageUse use = page_use(PageRole::kLeaf, referrer, depth);
+    if (!claim(page_no, use, referrer == 0 ? "the meta" : "page " + std::to_string(referrer))) {
       return;
     }
-    const uint8_t* p = (*page)->data();
+    std::optional<PageBuf> page = read_page(page_no, "");
+    if (!page) {
+      broken_.push_back(page_no);
+      return;
+    }
+    const uint8_t* p = page->data();
     PageType type = page_type(p);
     if (type != PageType::kLeaf && type != PageType::kBranch) {
       issue(page_no, "", std::string("expected a tree page, found ") + page_type_name(type));
+      broken_.push_back(page_no);
       return;
     }
-    if (page_generation(p) > meta_.generation) {
-      issue(page_no, "", "written by generation " + std::to_string(page_generation(p)) +
-                             ", newer than the meta's " + std::to_string(meta_.generation));
+    bool leaf = type == PageType::kLeaf;
+    pages_[page_no].role = leaf ? PageRole::kLeaf : PageRole::kBranch;
+    node::NodeAudit audit = node::audit(p, meta_.page_size);
+    for (const std::string& problem : audit.problems) issue(page_no, "", problem);
+    if (!audit.cells_usable) {
+      broken_.push_back(page_no);
+      return;
     }
-    report_->used_bytes += node::used_bytes(p, store_->page_size());
-    uint16_t n = node::count(p);
-    if (type == PageType::kLeaf) {
+    size_t n = node::count(p);
+    report_->used_bytes += 2 * n;
+    for (size_t i = 0; i < n; ++i) {
+      if (audit.usable[i]) report_->used_bytes += node::cell_size(p, i);
+    }
+    if (leaf) {
       ++report_->leaf_pages;
       if (leaf_depth_ == 0) {
         leaf_depth_ = depth;
         report_->depth = depth;
       } else if (leaf_depth_ != depth) {
-        issue(page_no, "", "leaf at depth " + std::to_string(depth) + ", others at depth " +
-                               std::to_string(leaf_depth_));
+        issue(page_no, "",
+              "leaf at depth " + std::to_string(depth) + ", others at depth " +
+                  std::to_string(leaf_depth_));
       }
+      if (n == 0 && depth > 1) issue(page_no, "", "empty leaf below the root");
       for (size_t i = 0; i < n; ++i) {
+        if (!audit.usable[i]) continue;
         std::string_view k = node::key(p, i);
         check_bounds(page_no, k, lo, hi);
         ++report_->keys;
         node::LeafValue v = node::leaf_value(p, i);
         if (v.overflow) check_overflow(page_no, k, v.overflow_page, v.length);
       }
-      if (n == 0 && depth > 1) issue(page_no, "", "empty leaf below the root");
       return;
     }
     ++report_->branch_pages;
     if (n < 2 && depth > 1) issue(page_no, "", "branch with fewer than two children");
     for (size_t i = 0; i < n; ++i) {
-      std::optional<std::string> child_lo = i == 0 ? lo : std::optional<std::string>(node::key(p, i));
-      std::optional<std::string> child_hi = i + 1 < n ? std::optional<std::string>(node::key(p, i + 1)) : hi;
+      if (!audit.usable[i]) {
+        broken_.push_back(page_no);
+        continue;
+      }
+      size_t next = i + 1;
+      while (next < n && !audit.usable[next]) ++next;
+      std::optional<std::string> child_lo =
+          i == 0 ? lo : std::optional<std::string>(node::key(p, i));
+      std::optional<std::string> child_hi =
+          next < n ? std::optional<std::string>(node::key(p, next)) : hi;
       if (i > 0) check_bounds(page_no, node::key(p, i), lo, hi);
-      walk(node::child(p, i), depth + 1, child_lo, child_hi);
+      walk(node::child(p, i), page_no, depth + 1, child_lo, child_hi);
     }
   }
 
   void check_bounds(uint64_t page_no, std::string_view k, const std::optional<std::string>& lo,
                     const std::optional<std::string>& hi) {
     if (lo && k < *lo) issue(page_no, k, "key below its separator bound " + printable_key(*lo));
-    if (hi && k >= *hi) issue(page_no, k, "key at or above its separator bound " + printable_key(*hi));
+    if (hi && k >= *hi) {
+      issue(page_no, k, "key at or above its separator bound " + printable_key(*hi));
+    }
   }
 
   void check_overflow(uint64_t leaf_no, std::string_view k, uint64_t first, uint64_t length) {
-    size_t capacity = store_->page_size() - kOverflowHeaderSize;
+    size_t capacity = meta_.page_size - kOverflowHeaderSize;
     uint64_t expected = (length + capacity - 1) / capacity;
-    uint64_t page_no = first, seen = 0, remaining = length;
-    std::string context = "overflow chain of leaf page " + std::to_string(leaf_no);
+    uint64_t page_no = first, referrer = leaf_no, seen = 0, remaining = length;
     while (page_no != 0) {
       if (seen >= expected) {
         issue(leaf_no, k, "overflow chain longer than its value");
         return;
       }
-      if (!claim(page_no, Owner::kOverflow, context)) return;
-      ++report_->overflow_pages;
-      Result<PageRef> page = tx_->read(page_no);
-      if (!page.ok()) {
-        issue(page_no, k, page.status().message());
+      PageUse use = page_use(PageRole::kOverflow, referrer);
+      use.key = std::string(k);
+      if (!claim(page_no, std::move(use),
+                 "the overflow chain of leaf page " + std::to_string(leaf_no))) {
         return;
       }
-      const uint8_t* p = (*page)->data();
+      ++report_->overflow_pages;
+      std::optional<PageBuf> page = read_page(page_no, k);
+      if (!page) {
+        broken_.push_back(page_no);
+        return;
+      }
+      const uint8_t* p = page->data();
       if (page_type(p) != PageType::kOverflow) {
-        issue(page_no, k, std::string("expected an overflow page, found ") +
-                              page_type_name(page_type(p)));
+        issue(page_no, k,
+              std::string("expected an overflow page, found ") + page_type_name(page_type(p)));
+        broken_.push_back(page_no);
         return;
       }
       uint64_t want = std::min<uint64_t>(capacity, remaining);
       if (page_aux(p) != want) {
-        issue(page_no, k, "overflow page holds " + std::to_string(page_aux(p)) +
-                              " bytes, expected " + std::to_string(want));
+        issue(page_no, k,
+              "overflow page holds " + std::to_string(page_aux(p)) + " bytes, expected " +
+                  std::to_string(want));
       }
       remaining -= want;
       ++seen;
+      referrer = page_no;
       page_no = load_u64(p + kPageHeaderSize);
     }
     if (seen != expected) issue(leaf_no, k, "overflow chain ends early");
   }
 
   void check_freelist() {
-    uint64_t page_no = meta_.freelist_head;
-    size_t per_page = Freelist::runs_per_page(store_->page_size());
+    uint64_t page_no = meta_.freelist_head, referrer = 0;
+    size_t per_page = Freelist::runs_per_page(meta_.page_size);
     while (page_no != 0) {
-      if (!claim(page_no, Owner::kFreelist, "freelist chain")) return;
-      ++report_->freelist_pages;
-      Result<PageRef> page = tx_->read(page_no);
-      if (!page.ok()) {
-        issue(page_no, "", page.status().message());
+      if (!claim(page_no, page_use(PageRole::kFreelist, referrer),
+                 referrer == 0 ? "the meta" : "freelist page " + std::to_string(referrer))) {
         return;
       }
-      const uint8_t* p = (*page)->data();
+      ++report_->freelist_pages;
+      std::optional<PageBuf> page = read_page(page_no, "");
+      if (!page) {
+        broken_.push_back(page_no);
+        return;
+      }
+      const uint8_t* p = page->data();
       if (page_type(p) != PageType::kFreelist) {
-        issue(page_no, "", std::string("expected a freelist page, found ") +
-                               page_type_name(page_type(p)));
+        issue(page_no, "",
+              std::string("expected a freelist page, found ") + page_type_name(page_type(p)));
+        broken_.push_back(page_no);
         return;
       }
       size_t n = header_count(p);
@@ -229,38 +348,111 @@ class Checker {
         uint64_t first = load_u64(q);
         uint32_t length = load_u32(q + 8);
         uint64_t generation = load_u64(q + 12);
+        std::string run = "free run " + std::to_string(first) + "+" + std::to_string(length);
         if (generation > meta_.generation) {
-          issue(page_no, "", "free run retired by future generation " + std::to_string(generation));
+          issue(page_no, "", run + " retired by future generation " + std::to_string(generation));
         }
-        if (first >= meta_.page_count || length > meta_.page_count - first) {
-          issue(page_no, "", "free run " + std::to_string(first) + "+" + std::to_string(length) +
-                                 " beyond the page count");
+        if (first < kFirstDataPage || first >= meta_.page_count ||
+            length > meta_.page_count - first) {
+          issue(page_no, "", run + " outside pages 2.." + std::to_string(meta_.page_count - 1));
           continue;
         }
         for (uint64_t i = 0; i < length; ++i) {
-          if (claim(first + i, Owner::kFree, "freelist page " + std::to_string(page_no))) {
+          PageUse use = page_use(PageRole::kFree, page_no);
+          use.retired_by = generation;
+          if (claim(first + i, std::move(use), "freelist page " + std::to_string(page_no))) {
             ++report_->free_pages;
+            if (generation != 0) ++report_->pending_pages;
           }
         }
       }
+      referrer = page_no;
       page_no = load_u64(p + kPageHeaderSize);
     }
   }
 
-  Store* store_;
-  ReadTx* tx_;
+  // Pages nobody accounts for, reported as runs; when the walk could not descend below a
+  // broken page, they are most likely what lay beneath it.
+  void report_leaked() {
+    std::string hint;
+    if (!broken_.empty()) {
+      std::sort(broken_.begin(), broken_.end());
+      broken_.erase(std::unique(broken_.begin(), broken_.end()), broken_.end());
+      hint = " (the walk could not descend below page";
+      hint += broken_.size() > 1 ? "s " : " ";
+      for (size_t i = 0; i < broken_.size() && i < 8; ++i) {
+        hint += (i ? ", " : "") + std::to_string(broken_[i]);
+      }
+      hint += broken_.size() > 8 ? ", ...)" : ")";
+    }
+    uint64_t p = kFirstDataPage;
+    while (p < meta_.page_count) {
+      if (pages_.count(p)) {
+        ++p;
+        continue;
+      }
+      uint64_t last = p;
+      while (last + 1 < meta_.page_count && !pages_.count(last + 1)) ++last;
+      if (last == p) {
+        issue(p, "", "leaked: neither reachable nor free" + hint);
+      } else {
+        issue(p, "",
+              "leaked: pages " + std::to_string(p) + ".." + std::to_string(last) + " (" +
+                  std::to_string(last - p + 1) + " pages) neither reachable nor free" + hint);
+      }
+      p = last + 1;
+    }
+  }
+
+  Pager* pager_;
+  vfs::File* file_;
   CheckReport* report_;
   Meta meta_;
-  uint64_t leaf_depth_ = 0;
-  std::map<uint64_t, Owner> owners_;
+  uint32_t leaf_depth_ = 0;
+  std::map<uint64_t, PageUse> pages_;
+  std::vector<uint64_t> broken_;  // pages whose subtree or chain the walk could not follow
 };
+
+void finish(Checker* checker, const CheckOptions& options, CheckReport* report) {
+  if (options.map_pages) report->pages = checker->take_pages();
+}
 
 }  // namespace
 
-Result<CheckReport> check_store(Store* store) {
-  STRATA_ASSIGN(std::unique_ptr<ReadTx> tx, store->begin_read());
+Result<CheckReport> check_store(Store* store, const CheckOptions& options) {
+  // Pin a snapshot whose meta we know: the meta read after begin_read must be the reader's.
+  std::unique_ptr<ReadTx> tx;
+  Meta meta;
+  for (int attempt = 0;; ++attempt) {
+    meta = store->meta();
+    STRATA_ASSIGN(tx, store->begin_read());
+    if (tx->generation() == meta.generation) break;
+    tx.reset();
+    if (attempt > 100) return Status::busy("check: commits keep racing the checker");
+  }
   CheckReport report;
-  Checker(store, tx.get(), &report).run();
+  Checker checker(store->pager(), store->file(), meta, &report);
+  checker.run(read_meta_slots(store->file()));
+  finish(&checker, options, &report);
+  return report;
+}
+
+Result<CheckReport> check_file(vfs::File* file, const CheckOptions& options) {
+  STRATA_TRY(file->size().status_or_ok());
+  MetaSlots slots = read_meta_slots(file);
+  CheckReport report;
+  if (slots.active < 0) {
+    for (int s = 0; s < 2; ++s) {
+      report.issues.push_back({0, "", slots.slot[s].status().message()});
+    }
+    report.issues.push_back({0, "", "no valid meta slot: nothing else can be checked"});
+    return report;
+  }
+  Meta meta = slots.slot[slots.active].value();
+  Pager pager(file, meta.page_size, size_t{1} << 20);
+  Checker checker(&pager, file, meta, &report);
+  checker.run(slots);
+  finish(&checker, options, &report);
   return report;
 }
 

@@ -37,6 +37,8 @@ class Cursor {
   Result<std::string> value() const;
   // Value length without reading overflow pages. REQUIRES: valid().
   uint64_t value_size() const;
+  // The leaf page holding the current key (for reports that name pages). REQUIRES: valid().
+  uint64_t page_no() const { return page_no_of(stack_.back().page->data()); }
 
   // Pages read from the tree by this cursor's moves (for EXPLAIN ANALYZE).
   uint64_t pages_visited() const { return pages_visited_; }

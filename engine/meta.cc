@@ -83,6 +83,22 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   return meta;
 }
 
+MetaFields read_meta_fields(const uint8_t* bytes) {
+  MetaFields f;
+  f.magic.assign(reinterpret_cast<const char*>(bytes + kOffMagic), sizeof kMetaMagic);
+  f.checksum = load_u64(bytes + kOffChecksum);
+  f.page_no = page_no_of(bytes);
+  f.generation = page_generation(bytes);
+  f.type = bytes[kOffType];
+  f.format_version = load_u32(bytes + kOffVersion);
+  f.page_size = load_u32(bytes + kOffPageSize);
+  f.root = load_u64(bytes + kOffRoot);
+  f.freelist_head = load_u64(bytes + kOffFreelist);
+  f.page_count = load_u64(bytes + kOffPageCount);
+  f.commit_pages = load_u64(bytes + kOffCommitPages);
+  return f;
+}
+
 MetaSlots read_meta_slots(vfs::File* file, bool strict) {
   MetaSlots out;
   std::vector<uint8_t> buf(kMaxPageSize);

@@ -55,6 +55,23 @@ void encode_meta(const Meta& meta, uint8_t* page);
 Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
                          uint32_t expected_page_size, bool strict = true);
 
+// A slot's fields exactly as its bytes say, validating nothing: what `strata inspect meta`
+// shows of a slot that decode_meta rejects. REQUIRES: kMinPageSize readable bytes.
+struct MetaFields {
+  std::string magic;  // the 8 magic bytes
+  uint64_t checksum = 0;
+  uint64_t page_no = 0;
+  uint64_t generation = 0;
+  uint8_t type = 0;
+  uint32_t format_version = 0;
+  uint32_t page_size = 0;
+  uint64_t root = 0;
+  uint64_t freelist_head = 0;
+  uint64_t page_count = 0;
+  uint64_t commit_pages = 0;
+};
+MetaFields read_meta_fields(const uint8_t* bytes);
+
 // Both slots as found on disk, for open and for `strata inspect meta`.
 struct MetaSlots {
   Result<Meta> slot[2] = {Status::not_found("unread"), Status::not_found("unread")};

@@ -230,4 +230,63 @@ Status validate(const uint8_t* page, uint32_t page_size, uint64_t page_no) {
   return Status::ok();
 }
 
+NodeAudit audit(const uint8_t* page, uint32_t page_size) {
+  NodeAudit out;
+  PageType type = page_type(page);
+  if (type != PageType::kLeaf && type != PageType::kBranch) {
+    out.problems.push_back("not a tree page");
+    return out;
+  }
+  bool leaf = type == PageType::kLeaf;
+  size_t n = count(page);
+  size_t slot_end = kNodeHeaderSize + 2 * n;
+  uint32_t start = content_start(page);
+  if (slot_end > page_size || start < slot_end || start > page_size) {
+    out.problems.push_back("cell area out of bounds (count " + std::to_string(n) + ")");
+    return out;
+  }
+  out.cells_usable = true;
+  out.usable.assign(n, false);
+  if (garbage(page) > page_size - start) out.problems.push_back("garbage count out of bounds");
+  if (!leaf && n == 0) out.problems.push_back("branch page without children");
+  size_t max_key = max_key_size(page_size);
+  size_t header = leaf ? kLeafCellHeader : kBranchCellHeader;
+  bool have_previous = false;
+  std::string_view previous;
+  for (size_t i = 0; i < n; ++i) {
+    std::string cell_name = "cell " + std::to_string(i);
+    size_t off = slot(page, i);
+    if (off < start || off + header > page_size) {
+      out.problems.push_back(cell_name + " offset out of bounds");
+      continue;
+    }
+    const uint8_t* c = page + off;
+    if (load_u16(c) > max_key + 8) out.problems.push_back(cell_name + " key too long");
+    if (leaf) {
+      uint32_t field = load_u32(c + 2);
+      if (!(field & kOverflowFlag) && (field & ~kOverflowFlag) > page_size) {
+        out.problems.push_back(cell_name + " inline value too long");
+        continue;
+      }
+    }
+    if (off + cell_size_at(c, leaf) > page_size) {
+      out.problems.push_back(cell_name + " runs past the end of the page");
+      continue;
+    }
+    std::string_view k = key(page, i);
+    if (!leaf && i == 0 && !k.empty()) out.problems.push_back("branch cell 0 has a key");
+    if (have_previous && !(previous < k) && (leaf || i > 1)) {
+      out.problems.push_back("keys out of order at cell " + std::to_string(i));
+    }
+    have_previous = true;
+    previous = k;
+    if (!leaf && load_u64(c + 2) < 2) {
+      out.problems.push_back(cell_name + " points at meta page");
+      continue;
+    }
+    out.usable[i] = true;
+  }
+  return out;
+}
+
 }  // namespace strata::node

@@ -101,4 +101,16 @@ std::string_view cell_key(std::string_view cell_bytes, bool leaf);
 // keys strictly ascending, sizes within limits. Never reads out of bounds.
 Status validate(const uint8_t* page, uint32_t page_size, uint64_t page_no);
 
+// What validate() checks, one finding per problem instead of the first, for tools that
+// must keep going on a damaged page (the consistency checker, `strata inspect page`).
+// A cell marked usable lies inside the page, so key(), leaf_value() and child() may read
+// it (a usable branch cell's child is >= 2); every other cell must not be touched.
+struct NodeAudit {
+  bool cells_usable = false;  // the slot array lies inside the page
+  std::vector<bool> usable;   // per cell, when cells_usable
+  std::vector<std::string>
+      problems;  // "cell 3 offset out of bounds", "keys out of order at cell 4"
+};
+NodeAudit audit(const uint8_t* page, uint32_t page_size);
+
 }  // namespace strata::node
