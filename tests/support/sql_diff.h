@@ -22,6 +22,7 @@
 
 #include "engine/codec/key_codec.h"
 #include "engine/query/database.h"
+#include "engine/query/integrity.h"
 #include "engine/query/plan.h"
 #include "engine/range_scan.h"
 #include "engine/sql/printer.h"
@@ -71,52 +72,12 @@ inline SqlOutcome run_strata(query::Database* db, std::string_view sql,
 }
 
 // Every index of every table holds exactly one entry per row, made of the row's values and
-// rowid: the invariant of the SQL layer that check_store (which sees only keys) cannot check.
-// Empty when it holds, else the first violation. Reads the last committed state.
-// REQUIRES: no transaction is open (the catalog must be the committed one).
+// rowid, and the rest of the SQL layer's invariants (query::check_database does the work).
+// Empty when they hold, else the report. Reads the last committed state.
 inline std::string check_indexes(query::Database* db) {
-  Result<std::unique_ptr<ReadTx>> tx = db->store()->begin_read();
-  if (!tx.ok()) return "begin_read: " + tx.status().to_string();
-  auto fail = [](const Status& s) { return s.to_string(); };
-  for (const query::TableDef* table : db->catalog().tables()) {
-    std::vector<std::pair<int64_t, std::vector<Value>>> rows;
-    RangeScan scan((*tx)->cursor(), query::row_prefix(table->prefix), KeyRange::all(),
-                   Direction::kForward);
-    if (Status s = scan.start(); !s.is_ok()) return fail(s);
-    while (scan.valid()) {
-      std::string_view key = scan.key();
-      Result<int64_t> rowid = codec::decode_rowid(&key);
-      if (!rowid.ok()) return fail(rowid.status());
-      Result<std::string> bytes = scan.value();
-      if (!bytes.ok()) return fail(bytes.status());
-      Result<std::vector<Value>> row = query::decode_table_row(*table, *bytes, *rowid);
-      if (!row.ok()) return fail(row.status());
-      rows.emplace_back(*rowid, std::move(row).value());
-      if (Status s = scan.next(); !s.is_ok()) return fail(s);
-    }
-    for (const query::IndexDef* idx : db->catalog().indexes_of(*table)) {
-      std::set<std::string> expected, actual;
-      for (const auto& [rowid, row] : rows) {
-        std::string key;
-        for (int c : idx->columns) codec::encode_key(row[static_cast<size_t>(c)], &key);
-        codec::encode_rowid(rowid, &key);
-        expected.insert(std::move(key));
-      }
-      RangeScan entries((*tx)->cursor(), query::index_prefix(idx->prefix), KeyRange::all(),
-                        Direction::kForward);
-      if (Status s = entries.start(); !s.is_ok()) return fail(s);
-      while (entries.valid()) {
-        actual.insert(std::string(entries.key()));
-        if (Status s = entries.next(); !s.is_ok()) return fail(s);
-      }
-      if (expected != actual) {
-        return "index " + idx->name + " of table " + table->name + " has " +
-               std::to_string(actual.size()) + " entries for " + std::to_string(rows.size()) +
-               " rows, or entries that do not match them";
-      }
-    }
-  }
-  return "";
+  Result<CheckReport> report = query::check_database(db);
+  if (!report.ok()) return "check_database: " + report.status().to_string();
+  return report->ok() ? "" : report->to_string();
 }
 
 class SqlDiff {
