@@ -149,6 +149,10 @@ std::string format_real_e20(double value) {
   return render(value, Conversion::kExponent, 20, /*alt_form2=*/true);
 }
 
+std::string format_real_g20(double value) {
+  return render(value, Conversion::kGeneric, 20, /*alt_form2=*/true);
+}
+
 std::string format_real_fixed(double value, int digits_after_point) {
   return render(value, Conversion::kFixed, digits_after_point, /*alt_form2=*/false);
 }

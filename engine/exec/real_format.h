@@ -10,6 +10,8 @@
 //                               "1.5e-07", "Inf", "-Inf"; -0.0 prints as "0.0".
 //   format_real_e20   "%!.20e"  quote() when "%!.15g" does not read back exactly.
 //   format_real_fixed "%.*f"    round(x, n) for n > 0, which re-reads this text.
+//   format_real_g20   "%!.20g"  how the sqlite3 shell prints a REAL in its quote and
+//                               json modes: "0.10000000000000000555", "1.0", "Inf".
 #pragma once
 
 #include <string>
@@ -18,6 +20,7 @@ namespace strata::exec {
 
 std::string format_real_g15(double value);
 std::string format_real_e20(double value);
+std::string format_real_g20(double value);
 // REQUIRES: 0 <= digits_after_point <= 4095.
 std::string format_real_fixed(double value, int digits_after_point);
 
