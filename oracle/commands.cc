@@ -91,7 +91,7 @@ int run_slt_command(const SltArgs& args) {
       ++shown;
     }
     for (const std::string& error : result.runner_errors) {
-      fmt::print(stderr, "{}:{}: runner error\n", file, error);
+      fmt::print(stderr, "{}:{} (runner error)\n", file, error);
     }
     runner_errors |= !result.runner_errors.empty();
     results.push_back(std::move(result));
