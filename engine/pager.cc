@@ -6,6 +6,11 @@
 
 namespace strata {
 
+namespace {
+// No database file is larger than 2^48 bytes (256 TiB); a page beyond that is corruption.
+constexpr uint64_t kMaxFileBytes = uint64_t{1} << 48;
+}  // namespace
+
 Pager::Pager(vfs::File* file, uint32_t page_size, size_t cache_bytes)
     : file_(file),
       page_size_(page_size),
@@ -20,6 +25,11 @@ Result<PageRef> Pager::read(uint64_t page_no) {
       cache_hits_.fetch_add(1, std::memory_order_relaxed);
       return it->second->second;
     }
+  }
+  // A page number read from a damaged page can be anything: one that no file could hold is
+  // corruption, not an I/O request (found by the crash testbed's misdirected-write sweep).
+  if (page_no >= kMaxFileBytes / page_size_) {
+    return Status::corruption("page " + std::to_string(page_no) + ": page number out of range");
   }
   auto buf = std::make_shared<PageBuf>(page_size_);
   size_t got = 0;

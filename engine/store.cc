@@ -85,6 +85,13 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
   const bool strict_meta = options.protocol_bug != ProtocolBug::kNoMetaChecksum &&
                            options.protocol_bug != ProtocolBug::kOverwriteActiveSlot;
   MetaSlots slots = read_meta_slots(store->file_.get(), strict_meta);
+  // A slot that could not be *read* is not a torn slot: falling back to the other one would
+  // silently open an older version (found by the crash testbed's eio-read sweep).
+  for (const Result<Meta>& slot : slots.slot) {
+    if (!slot.ok() && !slot.status().is(StatusCode::kCorruption)) {
+      return slot.status().with_context("reading the meta slots of " + path);
+    }
+  }
   if (slots.active < 0) {
     return Status::corruption(path + ": no valid meta slot (" + slots.slot[0].status().message() +
                               "; " + slots.slot[1].status().message() + ")");
