@@ -17,6 +17,7 @@
 
 #include "engine/check.h"
 #include "lab/report.h"
+#include "oracle/commands.h"
 #include "lab/sweep.h"
 #include "engine/collection.h"
 #include "engine/store.h"
@@ -341,6 +342,8 @@ int main(int argc, char** argv) {
   CLI::App* replay = app.add_subcommand(
       "replay", "Replay one recorded failure (a file written by `crash`) and print its verdict");
   replay->add_option("FILE", replay_path, "replay file (.json)")->required();
+
+  strata::oracle::add_oracle_commands(app);
 
   CLI11_PARSE(app, argc, argv);
   if (demo->parsed()) return run_demo(path, keys, transactions, seed);

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "engine/check.h"
+#include "engine/query/integrity.h"
 #include "vfs/mem_vfs.h"
 
 namespace strata::lab {
@@ -102,7 +103,7 @@ Recovery recover(const faults::DiskImage& image, const std::string& path,
     r.message = db.status().to_string();
     return r;
   }
-  auto report = check_store((*db)->store());
+  auto report = query::check_database(db->get());
   if (!report.ok()) {
     r.failed_at = Recovery::Stage::kCheck;
     r.code = report.status().code();

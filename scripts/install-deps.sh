@@ -8,7 +8,7 @@ packages=(
   clang-14 libclang-rt-14-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libsqlite3-dev sqlite3
-  libxxhash-dev libcli11-dev libfmt-dev nlohmann-json3-dev libreadline-dev chromium
+  libxxhash-dev libcli11-dev libfmt-dev nlohmann-json3-dev libreadline-dev libssl-dev chromium
 )
 
 missing=()
