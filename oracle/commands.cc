@@ -98,6 +98,7 @@ int run_slt_command(const SltArgs& args) {
   }
   for (const SltFileResult& result : results) fmt::print("{}", format_slt_summary(result));
   if (results.size() > 1) fmt::print("{}", format_slt_totals(results));
+  fmt::print("{}", format_slt_failure_reasons(results));
   if (!args.json.empty() && !write_file(args.json, slt_json(results))) return 2;
   if (!args.junit.empty() && !write_file(args.junit, slt_junit(results))) return 2;
   bool failed = false;

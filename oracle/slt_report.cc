@@ -2,6 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace strata::oracle {
@@ -83,6 +86,57 @@ std::string format_slt_totals(const std::vector<SltFileResult>& results) {
   return out + "\n";
 }
 
+namespace {
+
+// reason without "LINE:COL: " positions.
+std::string without_positions(const std::string& reason) {
+  std::string out;
+  size_t i = 0;
+  while (i < reason.size()) {
+    size_t j = i;
+    while (j < reason.size() && std::isdigit(static_cast<unsigned char>(reason[j]))) ++j;
+    bool position = j > i && j < reason.size() && reason[j] == ':' &&
+                    (i == 0 || !std::isalnum(static_cast<unsigned char>(reason[i - 1])));
+    if (position) {
+      size_t k = j + 1;
+      while (k < reason.size() && std::isdigit(static_cast<unsigned char>(reason[k]))) ++k;
+      if (k > j + 1 && k + 1 < reason.size() && reason[k] == ':' && reason[k + 1] == ' ') {
+        i = k + 2;
+        continue;
+      }
+    }
+    out += reason[i++];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, int>> slt_failure_reasons(
+    const std::vector<SltFileResult>& results) {
+  std::map<std::string, int> counts;
+  for (const SltFileResult& r : results) {
+    for (const SltRecordResult& rec : r.records) {
+      if (rec.outcome == SltOutcome::kFailed) ++counts[without_positions(rec.reason)];
+    }
+  }
+  std::vector<std::pair<std::string, int>> out(counts.begin(), counts.end());
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+std::string format_slt_failure_reasons(const std::vector<SltFileResult>& results, size_t top) {
+  std::vector<std::pair<std::string, int>> reasons = slt_failure_reasons(results);
+  if (reasons.empty()) return "";
+  std::string out = "most common failures:\n";
+  for (size_t i = 0; i < reasons.size() && i < top; ++i) {
+    out += fmt::format("  {:>6}  {}\n", reasons[i].second, reasons[i].first);
+  }
+  if (reasons.size() > top) out += fmt::format("  ({} other reasons)\n", reasons.size() - top);
+  return out;
+}
+
 std::string slt_json(const std::vector<SltFileResult>& results) {
   nlohmann::json files = nlohmann::json::array();
   for (const SltFileResult& r : results) {
@@ -116,6 +170,11 @@ std::string slt_json(const std::vector<SltFileResult>& results) {
                            {"skipped", t.skipped},
                            {"runner_errors", t.runner_errors},
                            {"pass_rate", t.rate()}}}};
+  nlohmann::json reasons = nlohmann::json::array();
+  for (const auto& [reason, count] : slt_failure_reasons(results)) {
+    reasons.push_back({{"reason", reason}, {"count", count}});
+  }
+  root["failure_reasons"] = std::move(reasons);
   return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

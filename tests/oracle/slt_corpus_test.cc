@@ -72,7 +72,7 @@ TEST(SltCorpus, StrataPassRatePerFile) {
     std::cout << "strata " << format_slt_summary(strata);
     results.push_back(std::move(strata));
   }
-  std::cout << "strata " << format_slt_totals(results);
+  std::cout << "strata " << format_slt_totals(results) << format_slt_failure_reasons(results);
 }
 
 }  // namespace

@@ -561,5 +561,31 @@ TEST(SltReport, JsonAndJunitCarryCountsAndFailures) {
             "total: 2 files: 4 passed, 2 failed, 2 skipped (66.7% of run records pass)\n");
 }
 
+TEST(SltReport, FailureReasonsAreCountedWithoutPositions) {
+  std::string text = kTable +
+                     "query I nosort\n"
+                     "SELECT nope FROM t\n"
+                     "\n"
+                     "query I nosort\n"
+                     "SELECT a, nope FROM t\n"
+                     "\n"
+                     "query I nosort\n"
+                     "SELECT 1\n"
+                     "----\n2\n";
+  SltFileResult r = run(text, Engine::kStrata);
+  ASSERT_EQ(r.failed, 3) << trace(r);
+  ASSERT_NE(r.records[2].reason.find("1:8: "), std::string::npos) << r.records[2].reason;
+  std::vector<std::pair<std::string, int>> reasons = slt_failure_reasons({r});
+  ASSERT_EQ(reasons.size(), 2u);
+  EXPECT_EQ(reasons[0].second, 2);
+  EXPECT_EQ(reasons[0].first.find("1:"), std::string::npos) << reasons[0].first;
+  EXPECT_NE(reasons[0].first.find("no such column: nope"), std::string::npos) << reasons[0].first;
+  EXPECT_EQ(reasons[1], (std::pair<std::string, int>{"wrong result", 1}));
+  EXPECT_EQ(format_slt_failure_reasons({r}, 1),
+            "most common failures:\n       2  " + reasons[0].first + "\n  (1 other reasons)\n");
+  nlohmann::json j = nlohmann::json::parse(slt_json({r}));
+  EXPECT_EQ(j["failure_reasons"][1]["reason"], "wrong result");
+}
+
 }  // namespace
 }  // namespace strata::oracle
