@@ -4,13 +4,58 @@
 
 #include "engine/codec/row_format.h"
 #include "engine/collection.h"
-#include "engine/query/expr.h"
+#include "engine/query/binder.h"
 #include "engine/sql/parser.h"
 
 namespace strata::query {
 
 namespace {
 constexpr std::string_view kSchemaCollection = "__schema";
+constexpr char kStatsTag = '\x01';
+
+ViewDef build_view(const sql::CreateView& stmt, std::string sql_text) {
+  ViewDef v;
+  v.name = stmt.name.name;
+  v.columns = stmt.columns;
+  v.select = std::make_shared<const sql::Select>(*stmt.select);
+  v.sql = std::move(sql_text);
+  v.temporary = stmt.temporary;
+  return v;
+}
+
+std::vector<Value> encode_stats(std::string_view table, const TableStats& stats) {
+  std::vector<Value> row{Value::text(std::string(table)), Value::integer(stats.rows)};
+  for (const auto& [index, distinct] : stats.index_distinct) {
+    std::string counts;
+    for (int64_t d : distinct) counts += (counts.empty() ? "" : " ") + std::to_string(d);
+    row.push_back(Value::text(index));
+    row.push_back(Value::text(counts));
+  }
+  return row;
+}
+
+Result<TableStats> decode_stats(const std::vector<Value>& row) {
+  auto bad = [] { return Status::corruption("catalog: statistics entry is malformed"); };
+  if (row.size() < 2 || row.size() % 2 != 0 || row[1].type() != ValueType::kInteger) return bad();
+  TableStats stats;
+  stats.rows = row[1].as_integer();
+  for (size_t i = 2; i + 1 < row.size(); i += 2) {
+    if (row[i].type() != ValueType::kText || row[i + 1].type() != ValueType::kText) return bad();
+    std::vector<int64_t> counts;
+    const std::string& text = row[i + 1].as_text();
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find(' ', pos);
+      if (end == std::string::npos) end = text.size();
+      std::string word = text.substr(pos, end - pos);
+      if (word.empty() || word.find_first_not_of("0123456789") != std::string::npos) return bad();
+      counts.push_back(std::stoll(word));
+      pos = end + 1;
+    }
+    stats.index_distinct[row[i].as_text()] = std::move(counts);
+  }
+  return stats;
+}
 const std::string kNextPrefixKey = std::string(1, '\0') + "next_prefix";
 
 std::string upper(std::string_view s) {
@@ -112,8 +157,8 @@ Result<TableDef> Catalog::build_table(const sql::CreateTable& stmt, std::string 
         }
         // A DEFAULT Strata cannot evaluate (CURRENT_TIMESTAMP, random()) makes the table
         // unusable: refuse it now. Other errors (no such function) come at INSERT, as in SQLite.
-        Binder binder(nullptr, "");
-        Result<BoundExprPtr> bound = binder.bind(*cc.expr);
+        Result<BoundExprPtr> bound =
+            bind_table_expression(nullptr, *cc.expr, ExprContext::kDefault);
         if (!bound.ok() && bound.status().is(StatusCode::kUnsupported)) return bound.status();
       }
       switch (cc.kind) {
@@ -164,8 +209,7 @@ Result<TableDef> Catalog::build_table(const sql::CreateTable& stmt, std::string 
   // CHECK expressions are resolved now, as SQLite does: a missing column or function, a
   // subquery or an aggregate fails the CREATE TABLE, not the first INSERT.
   for (const CheckDef& check : t.checks) {
-    Binder binder(&t, "");
-    STRATA_TRY(binder.bind(*check.expr).status_or_ok());
+    STRATA_TRY(bind_table_expression(&t, *check.expr, ExprContext::kCheck).status_or_ok());
   }
   // INTEGER PRIMARY KEY (the exact type name, as in SQLite) makes the column the rowid,
   // except for the column-constraint form with DESC (a SQLite quirk kept for fidelity).
@@ -222,7 +266,12 @@ Result<Catalog> Catalog::load(Tx* tx) {
   RangeScan scan = schema->scan();
   STRATA_TRY(scan.start());
   while (scan.valid()) {
-    if (!scan.key().empty() && scan.key()[0] != '\0') {
+    if (!scan.key().empty() && scan.key()[0] == kStatsTag) {
+      STRATA_ASSIGN(std::string bytes, scan.value());
+      STRATA_ASSIGN(std::vector<Value> row, codec::decode_row(bytes));
+      STRATA_ASSIGN(TableStats stats, decode_stats(row));
+      catalog.stats_[std::string(scan.key().substr(1))] = std::move(stats);
+    } else if (!scan.key().empty() && scan.key()[0] != '\0') {
       STRATA_ASSIGN(std::string bytes, scan.value());
       STRATA_ASSIGN(std::vector<Value> row, codec::decode_row(bytes));
       if (row.size() != 5 || row[0].type() != ValueType::kText || row[3].type() != ValueType::kInteger) {
@@ -257,6 +306,14 @@ Result<Catalog> Catalog::load(Tx* tx) {
     catalog.tables_[lower(t.name)] = std::move(t);
   }
   for (const Entry& e : entries) {
+    if (e.type != "view") continue;
+    STRATA_ASSIGN(sql::StmtPtr stmt, sql::parse_statement(e.sql));
+    const sql::CreateView* create = stmt->as<sql::CreateView>();
+    if (create == nullptr)
+      return Status::corruption("catalog entry " + e.name + " is not CREATE VIEW");
+    catalog.views_[lower(e.name)] = build_view(*create, e.sql);
+  }
+  for (const Entry& e : entries) {
     if (e.type != "index" || e.sql.empty()) continue;
     STRATA_ASSIGN(sql::StmtPtr stmt, sql::parse_statement(e.sql));
     const sql::CreateIndex* create = stmt->as<sql::CreateIndex>();
@@ -274,6 +331,71 @@ Result<Catalog> Catalog::load(Tx* tx) {
 const TableDef* Catalog::table(std::string_view name) const {
   auto it = tables_.find(lower(name));
   return it == tables_.end() ? nullptr : &it->second;
+}
+
+const ViewDef* Catalog::view(std::string_view name) const {
+  auto it = views_.find(lower(name));
+  return it == views_.end() ? nullptr : &it->second;
+}
+
+const TableStats* Catalog::stats(std::string_view table) const {
+  auto it = stats_.find(lower(table));
+  return it == stats_.end() ? nullptr : &it->second;
+}
+
+Status Catalog::create_view(WriteTx* tx, const sql::CreateView& stmt, std::string sql_text) {
+  if (!stmt.name.schema.empty() && lower(stmt.name.schema) != "main" &&
+      !(stmt.temporary && lower(stmt.name.schema) == "temp")) {
+    return Status::unsupported("schema " + stmt.name.schema);
+  }
+  std::string key = lower(stmt.name.name);
+  if (table(key) != nullptr || index(key) != nullptr || view(key) != nullptr) {
+    const char* kind = view(key) != nullptr ? "view " : index(key) != nullptr ? "index " : "table ";
+    return Status::invalid_argument(kind + stmt.name.name + " already exists");
+  }
+  if (key.rfind("sqlite_", 0) == 0) {
+    return Status::invalid_argument("object name reserved for internal use: " + stmt.name.name);
+  }
+  if (key.rfind("__", 0) == 0) {
+    return Status::unsupported("names starting with __ (reserved by Strata): " + stmt.name.name);
+  }
+  ViewDef v = build_view(stmt, std::move(sql_text));
+  if (!v.temporary) STRATA_TRY(write_entry(tx, "view", v.name, v.name, 0, v.sql));
+  views_[key] = std::move(v);
+  return Status::ok();
+}
+
+Status Catalog::drop_view(WriteTx* tx, std::string_view name) {
+  auto it = views_.find(lower(name));
+  if (it == views_.end()) return Status::not_found("no such view: " + std::string(name));
+  if (!it->second.temporary) {
+    STRATA_ASSIGN(Collection schema, schema_collection(tx));
+    STRATA_TRY(schema.del(lower(name)).status_or_ok());
+  }
+  views_.erase(it);
+  return Status::ok();
+}
+
+void Catalog::keep_temporary_views(const Catalog& from) {
+  for (const auto& [key, v] : from.views_) {
+    if (v.temporary && views_.count(key) == 0 && tables_.count(key) == 0) views_[key] = v;
+  }
+}
+
+Status Catalog::set_stats(WriteTx* tx, std::string_view table_name, const TableStats& stats) {
+  STRATA_ASSIGN(Collection schema, schema_collection(tx));
+  std::string key = lower(table_name);
+  STRATA_TRY(schema.put(std::string(1, kStatsTag) + key,
+                        codec::encode_row(encode_stats(table_name, stats))));
+  stats_[key] = stats;
+  return Status::ok();
+}
+
+Status Catalog::drop_stats(WriteTx* tx, std::string_view table_name) {
+  std::string key = lower(table_name);
+  if (stats_.erase(key) == 0) return Status::ok();
+  STRATA_ASSIGN(Collection schema, schema_collection(tx));
+  return schema.del(std::string(1, kStatsTag) + key).status_or_ok();
 }
 
 const IndexDef* Catalog::index(std::string_view name) const {
@@ -329,7 +451,7 @@ Status Catalog::write_entry(WriteTx* tx, std::string_view type, std::string_view
 Status Catalog::create_table(WriteTx* tx, const sql::CreateTable& stmt, std::string sql_text) {
   std::vector<IndexDef> autos;
   STRATA_ASSIGN(TableDef t, build_table(stmt, std::move(sql_text), &autos));
-  if (table(t.name) != nullptr || index(t.name) != nullptr) {
+  if (table(t.name) != nullptr || index(t.name) != nullptr || view(t.name) != nullptr) {
     return Status::invalid_argument("table " + t.name + " already exists");
   }
   STRATA_ASSIGN(t.prefix, next_prefix(tx));
@@ -348,7 +470,8 @@ Status Catalog::create_index(WriteTx* tx, const sql::CreateIndex& stmt, std::str
                              const IndexDef** created) {
   auto t = tables_.find(lower(stmt.table));
   if (t == tables_.end()) return Status::not_found("no such table: " + stmt.table);
-  if (index(stmt.name.name) != nullptr || table(stmt.name.name) != nullptr) {
+  if (index(stmt.name.name) != nullptr || table(stmt.name.name) != nullptr ||
+      view(stmt.name.name) != nullptr) {
     return Status::invalid_argument("index " + stmt.name.name + " already exists");
   }
   if (lower(stmt.name.name).rfind("sqlite_", 0) == 0) {
@@ -374,6 +497,11 @@ Status Catalog::drop_index(WriteTx* tx, std::string_view name) {
     auto& v = t->second.indexes;
     v.erase(std::remove(v.begin(), v.end(), lower(name)), v.end());
   }
+  auto st = stats_.find(lower(it->second.table));
+  if (st != stats_.end() && st->second.index_distinct.erase(lower(name)) > 0) {
+    TableStats copy = st->second;
+    STRATA_TRY(set_stats(tx, it->second.table, copy));
+  }
   indexes_.erase(it);
   return Status::ok();
 }
@@ -387,6 +515,7 @@ Status Catalog::drop_table(WriteTx* tx, std::string_view name) {
     indexes_.erase(idx);
   }
   STRATA_TRY(schema.del(lower(name)).status_or_ok());
+  STRATA_TRY(drop_stats(tx, name));
   tables_.erase(it);
   return Status::ok();
 }

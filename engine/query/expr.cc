@@ -1,12 +1,10 @@
 #include "engine/query/expr.h"
 
 #include <limits>
-#include <set>
 
 #include "engine/exec/functions.h"
 #include "engine/exec/like.h"
 #include "engine/exec/value_ops.h"
-#include "engine/sql/printer.h"
 
 namespace strata::query {
 
@@ -37,61 +35,56 @@ std::unique_ptr<BoundExpr> BoundExpr::clone() const {
   copy->has_else = has_else;
   copy->has_escape = has_escape;
   copy->name = name;
+  copy->depth = depth;
+  copy->item = item;
+  copy->column = column;
+  copy->subquery = subquery;
+  copy->sub_kind = sub_kind;
+  copy->outer_mask = outer_mask;
   for (const auto& a : args) copy->args.push_back(a->clone());
   copy->pos = pos;
   copy->text = text;
   return copy;
 }
 
-bool BoundExpr::is_row_independent() const {
-  if (kind == BoundKind::kColumn || kind == BoundKind::kRowid || kind == BoundKind::kParameter) {
-    return false;
-  }
-  for (const auto& a : args) {
-    if (!a->is_row_independent()) return false;
-  }
-  return true;
-}
-
 bool BoundExpr::is_constant_for_scan() const {
-  if (kind == BoundKind::kColumn || kind == BoundKind::kRowid) return false;
+  if (kind == BoundKind::kColumn && depth == 0) return false;
+  if (kind == BoundKind::kSubquery && outer_mask != 0) return false;
   for (const auto& a : args) {
     if (!a->is_constant_for_scan()) return false;
   }
   return true;
 }
 
-namespace {
+uint64_t BoundExpr::item_mask() const {
+  uint64_t mask = 0;
+  if (kind == BoundKind::kColumn && depth == 0 && item >= 0) mask |= uint64_t{1} << item;
+  if (kind == BoundKind::kSubquery) mask |= outer_mask;
+  for (const auto& a : args) mask |= a->item_mask();
+  return mask;
+}
 
-bool is_aggregate_name(const std::string& name, size_t args, bool star) {
-  if (star) return true;
-  if (name == "count" || name == "sum" || name == "total" || name == "avg" ||
-      name == "group_concat" || name == "string_agg") {
-    return true;
+bool BoundExpr::has_subquery() const {
+  if (kind == BoundKind::kSubquery) return true;
+  for (const auto& a : args) {
+    if (a->has_subquery()) return true;
   }
-  return (name == "min" || name == "max") && args == 1;
+  return false;
 }
 
-// Functions SQLite 3.40 has (as Debian builds it) that engine/exec does not: refused as
-// unsupported, not reported missing.
-bool is_sqlite_function_strata_lacks(const std::string& name) {
-  // clang-format off
-  static const std::set<std::string> kNames = {
-      "random", "randomblob", "printf", "format", "date", "time", "datetime", "julianday",
-      "strftime", "unixepoch", "likelihood", "soundex", "load_extension", "sqlite_version",
-      "sqlite_source_id", "sqlite_compileoption_get", "sqlite_compileoption_used",
-      "sqlite_offset", "changes", "total_changes", "last_insert_rowid", "json", "json_array",
-      "json_array_length", "json_extract", "json_insert", "json_object", "json_patch",
-      "json_remove", "json_replace", "json_set", "json_type", "json_valid", "json_quote",
-      "json_group_array", "json_group_object", "json_each", "json_tree", "acos", "acosh", "asin",
-      "asinh", "atan", "atan2", "atanh", "ceil", "ceiling", "cos", "cosh", "degrees", "exp",
-      "floor", "ln", "log", "log10", "log2", "mod", "pi", "pow", "power", "radians", "sin",
-      "sinh", "sqrt", "tan", "tanh", "trunc", "row_number", "rank", "dense_rank",
-      "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value",
-      "nth_value"};
-  // clang-format on
-  return kNames.count(name) > 0;
+BoundExprPtr and_of(BoundExprPtr a, BoundExprPtr b) {
+  if (!a) return b;
+  if (!b) return a;
+  auto both = std::make_unique<BoundExpr>();
+  both->kind = BoundKind::kBinary;
+  both->binary_op = sql::BinaryOp::kAnd;
+  both->text = a->text + " AND " + b->text;
+  both->args.push_back(std::move(a));
+  both->args.push_back(std::move(b));
+  return both;
 }
+
+namespace {
 
 Value bool_value(bool b) { return Value::integer(b ? 1 : 0); }
 
@@ -133,19 +126,20 @@ bool is_comparison(sql::BinaryOp op) {
 
 }  // namespace
 
-Result<bool> eval_true(const BoundExpr& e, const EvalRow& row) {
+Result<bool> eval_true(const BoundExpr& e, const EvalContext& row) {
   STRATA_ASSIGN(Value v, eval(e, row));
   return exec::truth(v).value_or(false);
 }
 
-Result<Value> eval(const BoundExpr& e, const EvalRow& row) {
+Result<Value> eval(const BoundExpr& e, const EvalContext& row) {
   switch (e.kind) {
     case BoundKind::kConstant:
       return e.constant;
-    case BoundKind::kColumn:
-      return (*row.columns)[e.index];
-    case BoundKind::kRowid:
-      return Value::integer(row.rowid);
+    case BoundKind::kColumn: {
+      const EvalContext* c = &row;
+      for (int d = 0; d < e.depth; ++d) c = c->outer;
+      return c->slots[e.index];
+    }
     case BoundKind::kParameter:
       if (row.parameters == nullptr || e.index > static_cast<int>(row.parameters->size())) {
         return Value::null();  // unbound parameters are NULL, as in SQLite
@@ -285,6 +279,23 @@ Result<Value> eval(const BoundExpr& e, const EvalRow& row) {
       STRATA_ASSIGN(Value v, eval(*e.args[0], row));
       return exec::cast(v, e.name);
     }
+    case BoundKind::kSubquery: {
+      switch (e.sub_kind) {
+        case SubqueryKind::kScalar:
+          return e.subquery->scalar(row);
+        case SubqueryKind::kExists: {
+          STRATA_ASSIGN(bool found, e.subquery->exists(row));
+          return bool_value(found);
+        }
+        case SubqueryKind::kIn: {
+          STRATA_ASSIGN(Value x, eval(*e.args[0], row));
+          STRATA_ASSIGN(Value r, e.subquery->contains(x, e.affinity, row));
+          if (e.negated && !r.is_null()) return bool_value(r.as_integer() == 0);
+          return r;
+        }
+      }
+      return Status::internal("unknown subquery kind");
+    }
     case BoundKind::kFunction: {
       std::vector<Value> args;
       args.reserve(e.args.size());
@@ -298,223 +309,6 @@ Result<Value> eval(const BoundExpr& e, const EvalRow& row) {
     }
   }
   return Status::internal("unknown bound expression");
-}
-
-Result<BoundExprPtr> Binder::bind_column(const sql::Expr& expr, const sql::ColumnRef& ref) {
-  std::string display = ref.table.empty() ? ref.column : ref.table + "." + ref.column;
-  if (!ref.schema.empty() && lower(ref.schema) != "main") {
-    return at(expr.pos, Status::not_found("no such column: " + ref.schema + "." + display));
-  }
-  if (table_ == nullptr) return bind_alias(expr, ref, display);
-  if (!ref.table.empty()) {
-    std::string want = lower(ref.table);
-    bool matches = alias_.empty() ? want == lower(table_->name) : want == lower(alias_);
-    if (!matches) return at(expr.pos, Status::not_found("no such column: " + display));
-  }
-  auto e = std::make_unique<BoundExpr>();
-  e->pos = expr.pos;
-  e->text = display;
-  int position = table_->find_column(ref.column);
-  if (position >= 0) {
-    e->affinity = table_->columns[position].affinity;
-    e->has_affinity = true;
-    if (position == table_->rowid_column) {
-      e->kind = BoundKind::kRowid;
-    } else {
-      e->kind = BoundKind::kColumn;
-      e->index = position;
-    }
-    return e;
-  }
-  std::string name = lower(ref.column);
-  if (name == "rowid" || name == "oid" || name == "_rowid_") {
-    e->kind = BoundKind::kRowid;
-    e->affinity = exec::Affinity::kInteger;
-    e->has_affinity = true;
-    return e;
-  }
-  return bind_alias(expr, ref, display);
-}
-
-Result<BoundExprPtr> Binder::bind_alias(const sql::Expr& expr, const sql::ColumnRef& ref,
-                                        const std::string& display) {
-  if (ref.table.empty() && ref.schema.empty() && alias_depth_ == 0) {
-    std::string name = lower(ref.column);
-    for (const auto& [alias, aliased] : aliases_) {
-      if (lower(alias) != name) continue;
-      // The first result column with this alias; its expression binds against the table.
-      ++alias_depth_;
-      Result<BoundExprPtr> b = bind(*aliased);
-      --alias_depth_;
-      return b;
-    }
-  }
-  return at(expr.pos, Status::not_found("no such column: " + display));
-}
-
-Result<BoundExprPtr> Binder::bind(const sql::Expr& expr) {
-  if (++depth_ > 1000) {
-    --depth_;
-    return at(expr.pos, Status::invalid_argument("expression tree is too large (maximum depth 1000)"));
-  }
-  struct DepthGuard {
-    int* d;
-    ~DepthGuard() { --*d; }
-  } guard{&depth_};
-
-  auto e = std::make_unique<BoundExpr>();
-  e->pos = expr.pos;
-  e->text = sql::to_sql(expr);
-  auto bind_into = [&](const sql::ExprPtr& child) -> Status {
-    STRATA_ASSIGN(BoundExprPtr b, bind(*child));
-    e->args.push_back(std::move(b));
-    return Status::ok();
-  };
-
-  if (const auto* lit = expr.as<sql::Literal>()) {
-    switch (lit->kind) {
-      case sql::LiteralKind::kCurrentTime:
-      case sql::LiteralKind::kCurrentDate:
-      case sql::LiteralKind::kCurrentTimestamp:
-        return at(expr.pos, Status::unsupported("CURRENT_TIME, CURRENT_DATE and CURRENT_TIMESTAMP"));
-      default:
-        e->kind = BoundKind::kConstant;
-        e->constant = lit->value;
-        return e;
-    }
-  }
-  if (const auto* ref = expr.as<sql::ColumnRef>()) {
-    Result<BoundExprPtr> col = bind_column(expr, *ref);
-    // SQLite reads a double-quoted identifier that names no column as a string literal;
-    // Strata refuses that misfeature rather than guessing.
-    return col;
-  }
-  if (const auto* p = expr.as<sql::Parameter>()) {
-    e->kind = BoundKind::kParameter;
-    e->index = p->index;
-    if (p->index > max_parameter_) max_parameter_ = p->index;
-    return e;
-  }
-  if (const auto* u = expr.as<sql::Unary>()) {
-    // SQLite codes a minus applied directly to a numeric literal as the negative literal
-    // (so -0.0 is REAL -0.0, not 0 - 0.0 = 0.0); only other operands are computed as 0 - x.
-    // The folded -9223372036854775808 is already a literal and negates as 0 - x (to REAL).
-    const auto* lit = u->operand->as<sql::Literal>();
-    if (u->op == sql::UnaryOp::kMinus && lit != nullptr &&
-        ((lit->kind == sql::LiteralKind::kInteger &&
-          lit->value.as_integer() != std::numeric_limits<int64_t>::min()) ||
-         lit->kind == sql::LiteralKind::kReal)) {
-      e->kind = BoundKind::kConstant;
-      e->constant = lit->kind == sql::LiteralKind::kInteger
-                        ? Value::integer(-lit->value.as_integer())
-                        : Value::real(-lit->value.as_real());
-      return e;
-    }
-    e->kind = BoundKind::kUnary;
-    e->unary_op = u->op;
-    STRATA_TRY(bind_into(u->operand));
-    return e;
-  }
-  if (const auto* b = expr.as<sql::Binary>()) {
-    e->kind = BoundKind::kBinary;
-    e->binary_op = b->op;
-    STRATA_TRY(bind_into(b->left));
-    STRATA_TRY(bind_into(b->right));
-    return e;
-  }
-  if (const auto* l = expr.as<sql::Like>()) {
-    if (l->op != sql::LikeOp::kLike && l->op != sql::LikeOp::kGlob) {
-      return at(expr.pos, Status::unsupported(std::string(sql::like_op_name(l->op)) + " operator"));
-    }
-    if (l->op == sql::LikeOp::kGlob && l->escape) {
-      return at(expr.pos, Status::unsupported("ESCAPE with GLOB"));
-    }
-    e->kind = BoundKind::kLike;
-    e->like_op = l->op;
-    e->negated = l->negated;
-    STRATA_TRY(bind_into(l->operand));
-    STRATA_TRY(bind_into(l->pattern));
-    if (l->escape) {
-      e->has_escape = true;
-      STRATA_TRY(bind_into(l->escape));
-    }
-    return e;
-  }
-  if (const auto* bt = expr.as<sql::Between>()) {
-    e->kind = BoundKind::kBetween;
-    e->negated = bt->negated;
-    STRATA_TRY(bind_into(bt->operand));
-    STRATA_TRY(bind_into(bt->low));
-    STRATA_TRY(bind_into(bt->high));
-    return e;
-  }
-  if (const auto* in = expr.as<sql::In>()) {
-    if (in->kind != sql::InKind::kList) {
-      return at(expr.pos, Status::unsupported("IN with a subquery or table"));
-    }
-    e->kind = BoundKind::kInList;
-    e->negated = in->negated;
-    STRATA_TRY(bind_into(in->operand));
-    for (const auto& item : in->list) STRATA_TRY(bind_into(item));
-    return e;
-  }
-  if (const auto* isn = expr.as<sql::IsNull>()) {
-    e->kind = BoundKind::kIsNull;
-    e->negated = isn->negated;
-    STRATA_TRY(bind_into(isn->operand));
-    return e;
-  }
-  if (const auto* c = expr.as<sql::Collate>()) {
-    if (lower(c->collation) != "binary") {
-      return at(expr.pos, Status::unsupported("collation " + c->collation + " (only BINARY)"));
-    }
-    return bind(*c->operand);
-  }
-  if (const auto* cast = expr.as<sql::Cast>()) {
-    e->kind = BoundKind::kCast;
-    e->name = cast->type_name;
-    e->affinity = exec::cast_affinity_of_type(cast->type_name);
-    e->has_affinity = true;
-    STRATA_TRY(bind_into(cast->operand));
-    return e;
-  }
-  if (const auto* cs = expr.as<sql::Case>()) {
-    e->kind = BoundKind::kCase;
-    if (cs->base) {
-      e->has_base = true;
-      STRATA_TRY(bind_into(cs->base));
-    }
-    for (const auto& w : cs->whens) {
-      STRATA_TRY(bind_into(w.when));
-      STRATA_TRY(bind_into(w.then));
-    }
-    if (cs->else_result) {
-      e->has_else = true;
-      STRATA_TRY(bind_into(cs->else_result));
-    }
-    return e;
-  }
-  if (const auto* f = expr.as<sql::FunctionCall>()) {
-    std::string name = lower(f->name);
-    if (is_aggregate_name(name, f->args.size(), f->star)) {
-      return at(expr.pos, Status::unsupported("aggregate function " + name + "()"));
-    }
-    if (f->distinct) return at(expr.pos, Status::unsupported("DISTINCT in a scalar function"));
-    if (!exec::is_scalar_function(name)) {
-      if (is_sqlite_function_strata_lacks(name)) {
-        return at(expr.pos, Status::unsupported("function " + name + "()"));
-      }
-      return at(expr.pos, Status::invalid_argument("no such function: " + f->name));
-    }
-    e->kind = BoundKind::kFunction;
-    e->name = name;
-    for (const auto& a : f->args) STRATA_TRY(bind_into(a));
-    return e;
-  }
-  if (expr.is<sql::Exists>() || expr.is<sql::Subquery>()) {
-    return at(expr.pos, Status::unsupported("subqueries"));
-  }
-  return at(expr.pos, Status::unsupported("expression"));
 }
 
 }  // namespace strata::query

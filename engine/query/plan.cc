@@ -1,5 +1,6 @@
 #include "engine/query/plan.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/codec/key_codec.h"
@@ -13,26 +14,6 @@ namespace {
 bool is_numeric_affinity(exec::Affinity a) {
   return a == exec::Affinity::kInteger || a == exec::Affinity::kReal ||
          a == exec::Affinity::kNumeric;
-}
-
-// Whether comparing a column of affinity `col` with a value of affinity `val`
-// converts only the value (never the column), so that an index ordered by the
-// stored values answers the comparison exactly.
-bool index_can_answer(exec::Affinity col, exec::Affinity val) {
-  if (is_numeric_affinity(col)) return true;
-  if (col == exec::Affinity::kText) return val == exec::Affinity::kText || val == exec::Affinity::kNone;
-  return val == exec::Affinity::kNone;
-}
-
-// The value as the comparison sees it after SQLite's affinity conversion.
-Value convert_for_column(const Value& v, exec::Affinity col, exec::Affinity val) {
-  if (is_numeric_affinity(col) && (val == exec::Affinity::kText || val == exec::Affinity::kNone)) {
-    return exec::apply_affinity(v, exec::Affinity::kNumeric);
-  }
-  if (col == exec::Affinity::kText && val == exec::Affinity::kNone) {
-    return exec::apply_affinity(v, exec::Affinity::kText);
-  }
-  return v;
 }
 
 // Of the encodings of values equal to v, the one that sorts first (an INTEGER
@@ -78,64 +59,64 @@ sql::BinaryOp flip(sql::BinaryOp op) {
 // A conjunct of the form `column op value` the access path might use.
 struct Sarg {
   size_t conjunct = 0;
-  int column = -1;  // -2 = rowid
+  int column = -1;  // kRowidColumn for the rowid
   sql::BinaryOp op = sql::BinaryOp::kEq;
-  const sql::Expr* value = nullptr;
-  const sql::Expr* value2 = nullptr;  // BETWEEN's high bound (op = kGe, then kLe)
+  const BoundExpr* value = nullptr;
+  const BoundExpr* value2 = nullptr;                 // BETWEEN's high bound (op = kGe, then kLe)
+  exec::Affinity affinity = exec::Affinity::kNone;   // comparison affinity of value
+  exec::Affinity affinity2 = exec::Affinity::kNone;  // ... of value2
 };
 
-constexpr int kRowidColumn = -2;
-
-// Resolves a bare column reference to a position (or kRowidColumn), else -1.
-int column_of(const sql::Expr& e, const TableDef& table, Binder* binder, exec::Affinity* aff) {
-  if (!e.is<sql::ColumnRef>()) return -1;
-  Result<BoundExprPtr> b = binder->bind(e);
-  if (!b.ok()) return -1;
-  *aff = (*b)->affinity;
-  if ((*b)->kind == BoundKind::kRowid) return kRowidColumn;
-  if ((*b)->kind == BoundKind::kColumn) return (*b)->index;
-  (void)table;
-  return -1;
+exec::Affinity column_affinity(const TableDef& table, int column) {
+  return column == kRowidColumn ? exec::Affinity::kInteger : table.columns[column].affinity;
 }
 
-bool constant_for_scan(const sql::Expr& e, Binder* binder, exec::Affinity* aff) {
-  Result<BoundExprPtr> b = binder->bind(e);
-  if (!b.ok() || !(*b)->is_constant_for_scan()) return false;
-  *aff = (*b)->affinity;
-  return true;
+// The column of `item` that e is, or nullopt.
+std::optional<int> column_of(const BoundExpr& e, int item) {
+  if (e.kind != BoundKind::kColumn || e.depth != 0 || e.item != item) return std::nullopt;
+  return e.column;
 }
 
-void find_sargs(const std::vector<const sql::Expr*>& conjuncts, const TableDef& table,
-                Binder* binder, std::vector<Sarg>* out) {
-  for (size_t i = 0; i < conjuncts.size(); ++i) {
-    const sql::Expr& c = *conjuncts[i];
-    exec::Affinity col_aff = exec::Affinity::kNone, val_aff = exec::Affinity::kNone;
-    if (const auto* b = c.as<sql::Binary>()) {
-      switch (b->op) {
+// Whether `value` can key a scan of `item` when the items in `available` are in the frame.
+bool usable_value(const BoundExpr& value, int item, uint64_t available) {
+  uint64_t mask = value.item_mask();
+  return (mask & (uint64_t{1} << item)) == 0 && (mask & ~available) == 0;
+}
+
+void find_sargs(const AccessRequest& request, std::vector<Sarg>* out) {
+  const TableDef& table = *request.table;
+  for (size_t i = 0; i < request.conjuncts.size(); ++i) {
+    const BoundExpr& c = *request.conjuncts[i];
+    if (c.kind == BoundKind::kBinary) {
+      switch (c.binary_op) {
         case sql::BinaryOp::kEq: case sql::BinaryOp::kLt: case sql::BinaryOp::kLe:
         case sql::BinaryOp::kGt: case sql::BinaryOp::kGe: break;
         default: continue;
       }
-      int col = column_of(*b->left, table, binder, &col_aff);
-      if (col != -1 && constant_for_scan(*b->right, binder, &val_aff) &&
-          index_can_answer(col_aff, val_aff)) {
-        out->push_back({i, col, b->op, b->right.get(), nullptr});
+      for (int side = 0; side < 2; ++side) {
+        const BoundExpr& col = *c.args[side];
+        const BoundExpr& val = *c.args[1 - side];
+        std::optional<int> column = column_of(col, request.item);
+        if (!column || !usable_value(val, request.item, request.available)) continue;
+        exec::Affinity comparison =
+            exec::comparison_affinity(col.operand_affinity(), val.operand_affinity());
+        if (!index_can_answer(column_affinity(table, *column), comparison)) continue;
+        out->push_back({i, *column, side == 0 ? c.binary_op : flip(c.binary_op), &val, nullptr,
+                        comparison, comparison});
+        break;
+      }
+    } else if (c.kind == BoundKind::kBetween && !c.negated) {
+      std::optional<int> column = column_of(*c.args[0], request.item);
+      if (!column || !usable_value(*c.args[1], request.item, request.available) ||
+          !usable_value(*c.args[2], request.item, request.available)) {
         continue;
       }
-      col = column_of(*b->right, table, binder, &col_aff);
-      if (col != -1 && constant_for_scan(*b->left, binder, &val_aff) &&
-          index_can_answer(col_aff, val_aff)) {
-        out->push_back({i, col, flip(b->op), b->left.get(), nullptr});
-      }
-    } else if (const auto* bt = c.as<sql::Between>()) {
-      if (bt->negated) continue;
-      exec::Affinity lo_aff = exec::Affinity::kNone, hi_aff = exec::Affinity::kNone;
-      int col = column_of(*bt->operand, table, binder, &col_aff);
-      if (col != -1 && constant_for_scan(*bt->low, binder, &lo_aff) &&
-          constant_for_scan(*bt->high, binder, &hi_aff) && index_can_answer(col_aff, lo_aff) &&
-          index_can_answer(col_aff, hi_aff)) {
-        out->push_back({i, col, sql::BinaryOp::kGe, bt->low.get(), bt->high.get()});
-      }
+      exec::OperandAffinity x = c.args[0]->operand_affinity();
+      exec::Affinity lo = exec::comparison_affinity(x, c.args[1]->operand_affinity());
+      exec::Affinity hi = exec::comparison_affinity(x, c.args[2]->operand_affinity());
+      exec::Affinity col_aff = column_affinity(table, *column);
+      if (!index_can_answer(col_aff, lo) || !index_can_answer(col_aff, hi)) continue;
+      out->push_back({i, *column, sql::BinaryOp::kGe, c.args[1].get(), c.args[2].get(), lo, hi});
     }
   }
 }
@@ -208,7 +189,6 @@ Result<std::optional<std::vector<Value>>> read_row(Tx* tx, const TableDef& table
 
 std::string AccessPath::describe() const {
   switch (kind) {
-    case AccessKind::kNone: return "NoTable (one row)";
     case AccessKind::kFullScan:
       return std::string("FullScan ") + table->name + (reverse ? " (reverse rowid order)" : "");
     case AccessKind::kRowidEq: return "RowidLookup " + table->name + " (rowid = " + eq[0]->text + ")";
@@ -233,65 +213,101 @@ std::string AccessPath::describe() const {
   return "?";
 }
 
-Status plan_access(const TableDef* table, const Catalog& catalog, Binder* binder,
-                   const sql::Expr* where, const std::vector<OrderKey>* order_by,
-                   AccessPath* access, BoundExprPtr* residual, bool* order_served) {
+Value convert_for_comparison(const Value& v, exec::Affinity comparison) {
+  if (is_numeric_affinity(comparison)) return exec::apply_affinity(v, exec::Affinity::kNumeric);
+  if (comparison == exec::Affinity::kText) return exec::apply_affinity(v, exec::Affinity::kText);
+  return v;
+}
+
+bool index_can_answer(exec::Affinity column, exec::Affinity comparison) {
+  if (comparison == exec::Affinity::kNone) return true;
+  if (comparison == exec::Affinity::kText) return column == exec::Affinity::kText;
+  return is_numeric_affinity(column);
+}
+
+double TableEstimate::rows_per_key(const IndexDef& index, size_t k) const {
+  if (stats != nullptr) {
+    auto it = stats->index_distinct.find(lower(index.name));
+    if (it != stats->index_distinct.end() && it->second.size() >= k && it->second[k - 1] > 0) {
+      return std::max(1.0, rows / static_cast<double>(it->second[k - 1]));
+    }
+  }
+  if (index.unique && k >= index.columns.size()) return 1;
+  // SQLite's default guess: ten rows per value of the first column, fewer per longer prefix.
+  double guess = 10;
+  for (size_t i = 1; i < k; ++i) guess /= 2;
+  return std::max(1.0, std::min(rows, guess));
+}
+
+TableEstimate estimate_table(const Catalog& catalog, const TableDef& table) {
+  TableEstimate e;
+  e.stats = catalog.stats(table.name);
+  e.rows = e.stats != nullptr ? static_cast<double>(e.stats->rows) : kDefaultTableRows;
+  return e;
+}
+
+Status plan_access(const AccessRequest& request, AccessChoice* choice) {
+  const TableDef* table = request.table;
+  AccessPath* access = &choice->path;
   access->table = table;
   access->kind = AccessKind::kFullScan;
-  std::vector<const sql::Expr*> conjuncts;
-  if (where != nullptr) split_conjuncts(*where, &conjuncts);
   std::vector<Sarg> sargs;
-  find_sargs(conjuncts, *table, binder, &sargs);
-  std::vector<bool> used(conjuncts.size(), false);
+  find_sargs(request, &sargs);
+  std::vector<bool>& used = choice->answered;
+  used.assign(request.conjuncts.size(), false);
+  std::vector<const IndexDef*> indexes;
+  if (request.hint == sql::IndexHint::kIndexedBy) {
+    indexes.push_back(request.forced_index);
+  } else if (request.hint == sql::IndexHint::kNone) {
+    indexes = request.catalog->indexes_of(*table);
+  }
 
-  auto bind_value = [&](const sql::Expr* e) -> Result<BoundExprPtr> { return binder->bind(*e); };
-  // Sets a range bound from a sarg on the range column; false if none applies.
-  auto take_range = [&](int column) -> Status {
+  // Sets a range bound from a sarg on the range column.
+  auto take_range = [&](int column) {
     for (const Sarg& s : sargs) {
       if (s.column != column || used[s.conjunct]) continue;
       if (s.value2 != nullptr) {  // BETWEEN
         if (access->lower || access->upper) continue;
-        STRATA_ASSIGN(BoundExprPtr lo, bind_value(s.value));
-        STRATA_ASSIGN(BoundExprPtr hi, bind_value(s.value2));
-        access->lower = ScanBound{std::move(lo), true};
-        access->upper = ScanBound{std::move(hi), true};
+        access->lower = ScanBound{s.value->clone(), true, s.affinity};
+        access->upper = ScanBound{s.value2->clone(), true, s.affinity2};
         used[s.conjunct] = true;
         continue;
       }
       bool is_lower = s.op == sql::BinaryOp::kGt || s.op == sql::BinaryOp::kGe;
       bool is_upper = s.op == sql::BinaryOp::kLt || s.op == sql::BinaryOp::kLe;
-      if ((is_lower && access->lower) || (is_upper && access->upper) || (!is_lower && !is_upper)) continue;
-      STRATA_ASSIGN(BoundExprPtr v, bind_value(s.value));
-      ScanBound bound{std::move(v), s.op == sql::BinaryOp::kGe || s.op == sql::BinaryOp::kLe};
+      if ((is_lower && access->lower) || (is_upper && access->upper) || (!is_lower && !is_upper))
+        continue;
+      ScanBound bound{s.value->clone(), s.op == sql::BinaryOp::kGe || s.op == sql::BinaryOp::kLe,
+                      s.affinity};
       (is_lower ? access->lower : access->upper) = std::move(bound);
       used[s.conjunct] = true;
     }
-    return Status::ok();
   };
+  auto is_eq = [](const Sarg& s) { return s.op == sql::BinaryOp::kEq && s.value2 == nullptr; };
 
   // 1. rowid equality
   bool chosen = false;
-  for (const Sarg& s : sargs) {
-    if (s.column == kRowidColumn && s.op == sql::BinaryOp::kEq && s.value2 == nullptr) {
-      access->kind = AccessKind::kRowidEq;
-      STRATA_ASSIGN(BoundExprPtr v, bind_value(s.value));
-      access->eq.push_back(std::move(v));
-      used[s.conjunct] = true;
-      chosen = true;
-      break;
+  if (request.hint != sql::IndexHint::kIndexedBy) {
+    for (const Sarg& s : sargs) {
+      if (s.column == kRowidColumn && is_eq(s)) {
+        access->kind = AccessKind::kRowidEq;
+        access->eq.push_back(s.value->clone());
+        access->eq_affinity.push_back(s.affinity);
+        used[s.conjunct] = true;
+        chosen = true;
+        break;
+      }
     }
   }
   // 2. the index with the longest equality prefix (ties: unique first, then range use)
   if (!chosen) {
     const IndexDef* best = nullptr;
     size_t best_eq = 0;
-    for (const IndexDef* idx : catalog.indexes_of(*table)) {
+    for (const IndexDef* idx : indexes) {
       size_t n = 0;
       while (n < idx->columns.size()) {
         bool found = false;
-        for (const Sarg& s : sargs) {
-          if (s.column == idx->columns[n] && s.op == sql::BinaryOp::kEq && s.value2 == nullptr) found = true;
-        }
+        for (const Sarg& s : sargs) found = found || (s.column == idx->columns[n] && is_eq(s));
         if (!found) break;
         ++n;
       }
@@ -305,53 +321,58 @@ Status plan_access(const TableDef* table, const Catalog& catalog, Binder* binder
       access->index = best;
       for (size_t i = 0; i < best_eq; ++i) {
         for (const Sarg& s : sargs) {
-          if (s.column == best->columns[i] && s.op == sql::BinaryOp::kEq && s.value2 == nullptr &&
-              !used[s.conjunct]) {
-            STRATA_ASSIGN(BoundExprPtr v, bind_value(s.value));
-            access->eq.push_back(std::move(v));
+          if (s.column == best->columns[i] && is_eq(s) && !used[s.conjunct]) {
+            access->eq.push_back(s.value->clone());
+            access->eq_affinity.push_back(s.affinity);
             used[s.conjunct] = true;
             break;
           }
         }
       }
       if (best_eq < best->columns.size()) {
-        STRATA_TRY(take_range(best->columns[best_eq]));
+        take_range(best->columns[best_eq]);
         if (access->lower || access->upper) access->kind = AccessKind::kIndexRange;
       }
       chosen = true;
     }
   }
   // 3. rowid range, 4. index range on a leading column
-  if (!chosen) {
-    STRATA_TRY(take_range(kRowidColumn));
+  if (!chosen && request.hint != sql::IndexHint::kIndexedBy) {
+    take_range(kRowidColumn);
     if (access->lower || access->upper) {
       access->kind = AccessKind::kRowidRange;
       chosen = true;
     }
   }
   if (!chosen) {
-    for (const IndexDef* idx : catalog.indexes_of(*table)) {
-      STRATA_TRY(take_range(idx->columns[0]));
+    for (const IndexDef* idx : indexes) {
+      take_range(idx->columns[0]);
       if (access->lower || access->upper) {
         access->kind = AccessKind::kIndexRange;
         access->index = idx;
+        chosen = true;
         break;
       }
     }
   }
+  // INDEXED BY with no constraint on the index: a scan of the whole index, in its order.
+  if (!chosen && request.hint == sql::IndexHint::kIndexedBy) {
+    access->kind = AccessKind::kIndexRange;
+    access->index = request.forced_index;
+  }
 
   // ORDER BY served by the scan order?
-  *order_served = false;
+  choice->order_served = false;
+  const std::vector<OrderKey>* order_by = request.order_by;
   if (order_by != nullptr && !order_by->empty()) {
     bool desc = (*order_by)[0].desc;
     std::vector<int> cols;
     bool simple = true;
     for (const OrderKey& k : *order_by) {
       if (k.desc != desc || k.nulls_first != !k.desc) simple = false;
-      if (k.expr->kind == BoundKind::kRowid) {
-        cols.push_back(kRowidColumn);
-      } else if (k.expr->kind == BoundKind::kColumn) {
-        cols.push_back(k.expr->index);
+      std::optional<int> column = column_of(*k.expr, request.item);
+      if (column) {
+        cols.push_back(*column);
       } else {
         simple = false;
       }
@@ -361,19 +382,18 @@ Status plan_access(const TableDef* table, const Catalog& catalog, Binder* binder
           (access->kind == AccessKind::kFullScan || access->kind == AccessKind::kRowidEq ||
            (access->kind == AccessKind::kRowidRange && !desc))) {
         access->reverse = desc && access->kind == AccessKind::kFullScan;
-        *order_served = true;
+        choice->order_served = true;
       } else if (access->kind == AccessKind::kIndexEq || access->kind == AccessKind::kIndexRange) {
         // Index order after the equality prefix.
-        const IndexDef* idx = access->index;
-        size_t skip = access->eq.size();
-        *order_served = !desc && index_order_matches(*table, *idx, skip, cols);
+        choice->order_served =
+            !desc && index_order_matches(*table, *access->index, access->eq.size(), cols);
       } else if (access->kind == AccessKind::kFullScan) {
-        for (const IndexDef* idx : catalog.indexes_of(*table)) {
+        for (const IndexDef* idx : indexes) {
           if (index_order_matches(*table, *idx, 0, cols)) {
             access->kind = AccessKind::kIndexRange;
             access->index = idx;
             access->reverse = desc;
-            *order_served = true;
+            choice->order_served = true;
             break;
           }
         }
@@ -381,20 +401,31 @@ Status plan_access(const TableDef* table, const Catalog& catalog, Binder* binder
     }
   }
 
-  // The residual: every conjunct the access path did not answer.
-  for (size_t i = 0; i < conjuncts.size(); ++i) {
-    if (used[i]) continue;
-    STRATA_ASSIGN(BoundExprPtr b, binder->bind(*conjuncts[i]));
-    if (!*residual) {
-      *residual = std::move(b);
-    } else {
-      auto both = std::make_unique<BoundExpr>();
-      both->kind = BoundKind::kBinary;
-      both->binary_op = sql::BinaryOp::kAnd;
-      both->text = (*residual)->text + " AND " + b->text;
-      both->args.push_back(std::move(*residual));
-      both->args.push_back(std::move(b));
-      *residual = std::move(both);
+  // Estimates: rows one scan reads, and its cost (rows visited plus a seek's depth).
+  TableEstimate est = estimate_table(*request.catalog, *table);
+  double n = std::max(1.0, est.rows);
+  double seek = std::log2(n + 1) + 1;
+  double range = (access->lower ? 0.25 : 1.0) * (access->upper ? 0.25 : 1.0);
+  switch (access->kind) {
+    case AccessKind::kFullScan:
+      choice->rows = n;
+      choice->cost = n + 1;
+      break;
+    case AccessKind::kRowidEq:
+      choice->rows = 1;
+      choice->cost = seek;
+      break;
+    case AccessKind::kRowidRange:
+      choice->rows = std::max(1.0, n * range);
+      choice->cost = seek + choice->rows;
+      break;
+    case AccessKind::kIndexEq:
+    case AccessKind::kIndexRange: {
+      double rows = access->eq.empty() ? n : est.rows_per_key(*access->index, access->eq.size());
+      choice->rows = std::max(1.0, rows * range);
+      // Each entry costs a row fetch; a scan of the whole index is no cheaper than the table.
+      choice->cost = seek + 2 * choice->rows;
+      break;
     }
   }
   return Status::ok();
@@ -402,39 +433,45 @@ Status plan_access(const TableDef* table, const Catalog& catalog, Binder* binder
 
 // ------------------------------------------------------------------ RowSource
 
-Status RowSource::start() {
-  valid_ = false;
-  empty_ = false;
-  const AccessPath& a = *access_;
-  if (a.kind == AccessKind::kNone) return Status::ok();
-  EvalRow no_row{nullptr, 0, parameters_};
-  exec::Affinity range_col_aff = exec::Affinity::kInteger;  // rowid
-  if (a.index != nullptr) {
-    size_t range_col = a.eq.size() < a.index->columns.size() ? a.eq.size() : 0;
-    range_col_aff = a.table->columns[a.index->columns[range_col]].affinity;
+void RowSource::count_pages() {
+  if (scan_) {
+    uint64_t p = scan_->cursor().pages_visited();
+    counters_->pages += p - scan_pages_counted_;
+    scan_pages_counted_ = p;
   }
+  uint64_t f = fetch_.pages_visited();
+  counters_->pages += f - fetch_pages_counted_;
+  fetch_pages_counted_ = f;
+}
+
+Status RowSource::start(const EvalContext& ctx) {
+  valid_ = false;
+  ++counters_->loops;
+  const AccessPath& a = *access_;
   eq_values_.clear();
+  bool empty = false;
   for (size_t i = 0; i < a.eq.size(); ++i) {
-    STRATA_ASSIGN(Value v, eval(*a.eq[i], no_row));
-    exec::Affinity col_aff = a.index != nullptr ? a.table->columns[a.index->columns[i]].affinity
-                                                : exec::Affinity::kInteger;
-    v = convert_for_column(v, col_aff, a.eq[i]->affinity);
-    if (v.is_null()) empty_ = true;
+    STRATA_ASSIGN(Value v, eval(*a.eq[i], ctx));
+    v = convert_for_comparison(v, a.eq_affinity[i]);
+    if (v.is_null()) empty = true;
     eq_values_.push_back(std::move(v));
   }
   lower_.reset();
   upper_.reset();
   if (a.lower) {
-    STRATA_ASSIGN(Value v, eval(*a.lower->expr, no_row));
-    lower_ = convert_for_column(v, range_col_aff, a.lower->expr->affinity);
-    if (lower_->is_null()) empty_ = true;
+    STRATA_ASSIGN(Value v, eval(*a.lower->expr, ctx));
+    lower_ = convert_for_comparison(v, a.lower->affinity);
+    if (lower_->is_null()) empty = true;
   }
   if (a.upper) {
-    STRATA_ASSIGN(Value v, eval(*a.upper->expr, no_row));
-    upper_ = convert_for_column(v, range_col_aff, a.upper->expr->affinity);
-    if (upper_->is_null()) empty_ = true;
+    STRATA_ASSIGN(Value v, eval(*a.upper->expr, ctx));
+    upper_ = convert_for_comparison(v, a.upper->affinity);
+    if (upper_->is_null()) empty = true;
   }
-  if (empty_) return Status::ok();
+  count_pages();
+  scan_.reset();
+  scan_pages_counted_ = 0;
+  if (empty) return Status::ok();
 
   Direction dir = a.reverse ? Direction::kBackward : Direction::kForward;
   KeyRange range;
@@ -476,28 +513,53 @@ Status RowSource::start() {
     scan_ = std::make_unique<RangeScan>(tx_->cursor(), index_prefix(a.index->prefix), range, dir);
   }
   STRATA_TRY(scan_->start());
-  return settle();
+  Status s = settle();
+  count_pages();
+  return s;
 }
 
 Status RowSource::next() {
   if (!valid_) return Status::ok();
   STRATA_TRY(scan_->next());
-  return settle();
+  Status s = settle();
+  count_pages();
+  return s;
 }
 
-Status RowSource::load_row(std::string_view, std::string_view row_value) {
-  STRATA_ASSIGN(columns_, decode_table_row(*access_->table, row_value, rowid_));
-  ++stats_->scanned;
+Status RowSource::load_row(std::string_view row_value) {
+  const TableDef& table = *access_->table;
+  if (needed_ == nullptr) {
+    STRATA_ASSIGN(columns_, decode_table_row(table, row_value, rowid_));
+  } else {
+    STRATA_ASSIGN(size_t count, codec::row_column_count(row_value));
+    if (count != table.columns.size()) {
+      // Full decoding names the damage.
+      STRATA_TRY(decode_table_row(table, row_value, rowid_).status_or_ok());
+    }
+    columns_.resize(table.columns.size());
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (static_cast<int>(i) == table.rowid_column) {
+        columns_[i] = Value::integer(rowid_);
+      } else if ((*needed_)[i]) {
+        STRATA_ASSIGN(columns_[i], codec::decode_column(row_value, i));
+      } else {
+        columns_[i] = Value::null();
+      }
+    }
+  }
+  ++counters_->scanned;
   valid_ = true;
   return Status::ok();
 }
 
 Status RowSource::fetch_by_rowid(int64_t rowid, bool* found) {
-  STRATA_ASSIGN(std::optional<std::string> bytes, tx_->get(row_key(*access_->table, rowid)));
-  *found = bytes.has_value();
-  if (!bytes) return Status::ok();
+  std::string key = row_key(*access_->table, rowid);
+  STRATA_TRY(fetch_.seek(key));
+  *found = fetch_.valid() && fetch_.key() == key;
+  if (!*found) return Status::ok();
   rowid_ = rowid;
-  return load_row({}, *bytes);
+  STRATA_ASSIGN(std::string bytes, fetch_.value());
+  return load_row(bytes);
 }
 
 Status RowSource::settle() {
@@ -524,7 +586,7 @@ Status RowSource::settle() {
       }
       rowid_ = rowid;
       STRATA_ASSIGN(std::string bytes, scan_->value());
-      return load_row(suffix, bytes);
+      return load_row(bytes);
     }
     // Index entry: the indexed values, then the rowid.
     const std::string_view key = scan_->key();
@@ -573,45 +635,6 @@ Status RowSource::settle() {
     STRATA_TRY(scan_->next());
   }
   return Status::ok();
-}
-
-// ------------------------------------------------------------------ EXPLAIN
-
-std::vector<std::string> SelectPlan::explain(bool analyze) const {
-  std::vector<std::string> lines;
-  int depth = 0;
-  auto add = [&](std::string line, std::string counters) {
-    std::string out(static_cast<size_t>(depth) * 2, ' ');
-    out += line;
-    if (analyze && !counters.empty()) out += "  (" + counters + ")";
-    lines.push_back(out);
-    ++depth;
-  };
-  std::string returned = "returned=" + std::to_string(stats.returned);
-  if (limit) {
-    add("Limit " + limit->text + (offset ? " OFFSET " + offset->text : ""), returned);
-  }
-  if (sort_needed) {
-    std::string keys;
-    for (const OrderKey& k : order_by) {
-      if (!keys.empty()) keys += ", ";
-      keys += k.expr->text + (k.desc ? " DESC" : "");
-    }
-    add("Sort " + keys, "rows=" + std::to_string(stats.sorted));
-  }
-  if (distinct) add("Distinct", "");
-  std::string columns;
-  for (const std::string& n : names) columns += (columns.empty() ? "" : ", ") + n;
-  add("Project " + columns, limit ? "" : returned);
-  if (residual) {
-    add("Filter " + residual->text,
-        "in=" + std::to_string(stats.scanned) + " matched=" + std::to_string(stats.matched));
-  }
-  add(access.describe(), access.kind == AccessKind::kNone
-                             ? ""
-                             : "scanned=" + std::to_string(stats.scanned) +
-                                   " pages=" + std::to_string(stats.pages));
-  return lines;
 }
 
 }  // namespace strata::query

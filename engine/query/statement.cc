@@ -7,14 +7,12 @@
 #include "engine/codec/row_format.h"
 #include "engine/exec/value_ops.h"
 #include "engine/query/database.h"
+#include "engine/query/planner.h"
 #include "engine/query/run.h"
 #include "engine/query/statement_journal.h"
 #include "engine/sql/printer.h"
 
 namespace strata::query {
-
-Status plan_select_for(Database* db, const sql::Select& select, SelectPlan* plan);
-Result<int64_t> integer_clause_public(const BoundExpr& e, const std::vector<Value>* params);
 
 namespace {
 
@@ -153,9 +151,9 @@ class TableWriter {
         return Status::ok();
       }
       if (action == sql::ConflictAction::kReplace && c.default_value) {
-        Binder b(nullptr, "");
-        STRATA_ASSIGN(BoundExprPtr d, b.bind(*c.default_value));
-        STRATA_ASSIGN(Value v, eval(*d, EvalRow{nullptr, 0, params_}));
+        STRATA_ASSIGN(BoundExprPtr d,
+                      bind_table_expression(nullptr, *c.default_value, ExprContext::kDefault));
+        STRATA_ASSIGN(Value v, eval(*d, EvalContext{nullptr, nullptr, params_}));
         (*row)[i] = exec::apply_affinity(v, c.affinity);
         if (!(*row)[i].is_null()) continue;
       }
@@ -166,10 +164,12 @@ class TableWriter {
 
   Status check_constraints(const std::vector<Value>& row, int64_t rowid, sql::ConflictAction action,
                            bool* skip) {
+    std::vector<Value> frame;
     for (const CheckDef& check : table_.checks) {
-      Binder b(&table_, "");
-      STRATA_ASSIGN(BoundExprPtr e, b.bind(*check.expr));
-      STRATA_ASSIGN(Value v, eval(*e, EvalRow{&row, rowid, params_}));
+      STRATA_ASSIGN(BoundExprPtr e,
+                    bind_table_expression(&table_, *check.expr, ExprContext::kCheck));
+      if (frame.empty()) frame = table_frame(row, rowid);
+      STRATA_ASSIGN(Value v, eval(*e, EvalContext{frame.data(), nullptr, params_}));
       std::optional<bool> t = exec::truth(v);
       if (t && !*t) {
         if (action == sql::ConflictAction::kIgnore) {
@@ -331,32 +331,35 @@ Result<bool> Statement::step() {
     row_ = std::move(r.buffer[r.position++]);
     return true;
   }
-  while (true) {
-    if (r.limit >= 0 && r.produced >= r.limit) break;
-    std::vector<Value> out, keys;
-    Result<bool> got = r.pull(&out, &keys, &params_);
-    if (!got.ok()) {
-      done_ = true;
-      run_.reset();
-      return got.status();
-    }
-    if (!*got) break;
-    if (r.skipped < r.offset) {
-      ++r.skipped;
-      continue;
-    }
-    ++r.produced;
-    ++r.plan.stats.returned;
-    row_ = std::move(out);
-    return true;
+  Result<bool> got = r.plan->next(&row_);
+  if (!got.ok() || !*got) {
+    done_ = true;
+    run_.reset();
+    if (!got.ok()) return got.status();
+    return false;
   }
-  done_ = true;
-  run_.reset();
-  return false;
+  return true;
 }
 
-// Runs a SELECT plan to completion into run.buffer (sorted, offset and limit applied).
-static Status materialize(Statement::Run* r, const std::vector<Value>* params);
+namespace {
+// Plans a SELECT for this database and opens the transaction it reads in.
+Status start_select(Database* db, WriteTx* write_tx, Store* store, const sql::Select& select,
+                    const std::vector<Value>* params, Statement::Run* run) {
+  PlanEnv env;
+  env.catalog = &db->catalog();
+  env.run = std::make_shared<RunEnv>();
+  STRATA_ASSIGN(run->plan, plan_select(&env, select, nullptr));
+  run->env = env.run;
+  if (write_tx != nullptr) {
+    run->env->tx = write_tx;
+  } else {
+    STRATA_ASSIGN(run->read_tx, store->begin_read());
+    run->env->tx = run->read_tx.get();
+  }
+  run->env->parameters = params;
+  return Status::ok();
+}
+}  // namespace
 
 Status Statement::start() {
   changes_ = 0;
@@ -366,26 +369,9 @@ Status Statement::start() {
 
   if (const auto* select = stmt.as<sql::Select>()) {
     auto run = std::make_unique<Run>();
-    STRATA_TRY(plan_select_for(db_, *select, &run->plan));
-    names_ = run->plan.names;
-    if (db_->tx_) {
-      run->tx = db_->tx_.get();
-    } else {
-      STRATA_ASSIGN(run->read_tx, db_->store_->begin_read());
-      run->tx = run->read_tx.get();
-    }
-    if (run->plan.limit) {
-      STRATA_ASSIGN(run->limit, integer_clause_public(*run->plan.limit, &params_));
-    }
-    if (run->plan.offset) {
-      STRATA_ASSIGN(run->offset, integer_clause_public(*run->plan.offset, &params_));
-      if (run->offset < 0) run->offset = 0;
-    }
-    if (run->plan.access.kind != AccessKind::kNone) {
-      run->source = std::make_unique<RowSource>(run->tx, &run->plan.access, &params_, &run->plan.stats);
-      STRATA_TRY(run->source->start());
-    }
-    if (run->plan.sort_needed) STRATA_TRY(materialize(run.get(), &params_));
+    STRATA_TRY(start_select(db_, db_->tx_.get(), db_->store_.get(), *select, &params_, run.get()));
+    names_ = run->plan->names;
+    STRATA_TRY(run->plan->open(*run->env));
     run_ = std::move(run);
     return Status::ok();
   }
@@ -397,31 +383,17 @@ Status Statement::start() {
       return at(stmt.pos, Status::unsupported("EXPLAIN QUERY PLAN (use EXPLAIN)"));
     }
     auto run = std::make_unique<Run>();
-    STRATA_TRY(plan_select_for(db_, *inner, &run->plan));
+    STRATA_TRY(start_select(db_, db_->tx_.get(), db_->store_.get(), *inner, &params_, run.get()));
     bool analyze = explain->mode == sql::ExplainMode::kAnalyze;
     if (analyze) {
-      if (db_->tx_) {
-        run->tx = db_->tx_.get();
-      } else {
-        STRATA_ASSIGN(run->read_tx, db_->store_->begin_read());
-        run->tx = run->read_tx.get();
+      STRATA_TRY(run->plan->open(*run->env));
+      Row row;
+      while (true) {
+        STRATA_ASSIGN(bool got, run->plan->next(&row));
+        if (!got) break;
       }
-      PagerStats before = db_->store_->pager()->stats();
-      if (run->plan.limit) {
-        STRATA_ASSIGN(run->limit, integer_clause_public(*run->plan.limit, &params_));
-      }
-      if (run->plan.offset) {
-        STRATA_ASSIGN(run->offset, integer_clause_public(*run->plan.offset, &params_));
-      }
-      if (run->plan.access.kind != AccessKind::kNone) {
-        run->source = std::make_unique<RowSource>(run->tx, &run->plan.access, &params_, &run->plan.stats);
-        STRATA_TRY(run->source->start());
-      }
-      STRATA_TRY(materialize(run.get(), &params_));
-      PagerStats after = db_->store_->pager()->stats();
-      run->plan.stats.pages = (after.pages_read + after.cache_hits) - (before.pages_read + before.cache_hits);
     }
-    std::vector<std::string> lines = run->plan.explain(analyze);
+    std::vector<std::string> lines = run->plan->explain(analyze);
     auto out = std::make_unique<Run>();
     out->materialized = true;
     for (auto& line : lines) out->buffer.push_back({Value::text(line)});
@@ -486,74 +458,39 @@ Status Statement::start() {
   return s;
 }
 
-Result<int64_t> integer_clause_public(const BoundExpr& e, const std::vector<Value>* params) {
-  STRATA_ASSIGN(Value v, eval(e, EvalRow{nullptr, 0, params}));
-  Value n = exec::apply_affinity(v, exec::Affinity::kNumeric);
-  if (n.type() != ValueType::kInteger) return Status::invalid_argument("datatype mismatch");
-  return n.as_integer();
-}
-
-static Status materialize(Statement::Run* r, const std::vector<Value>* params) {
-  std::vector<std::pair<std::vector<Value>, std::vector<Value>>> rows;  // keys, row
-  while (true) {
-    std::vector<Value> out, keys;
-    STRATA_ASSIGN(bool got, r->pull(&out, &keys, params));
-    if (!got) break;
-    rows.emplace_back(std::move(keys), std::move(out));
-    // Without a sort, stop reading as soon as LIMIT is satisfied.
-    if (!r->plan.sort_needed && r->limit >= 0 &&
-        static_cast<int64_t>(rows.size()) >= r->offset + r->limit) {
-      break;
-    }
-  }
-  if (r->plan.sort_needed) {
-    r->plan.stats.sorted = rows.size();
-    const auto& order = r->plan.order_by;
-    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-      for (size_t i = 0; i < order.size(); ++i) {
-        const Value& x = a.first[i];
-        const Value& y = b.first[i];
-        if (x.is_null() != y.is_null()) return x.is_null() == order[i].nulls_first;
-        int c = Value::compare(x, y);
-        if (c != 0) return order[i].desc ? c > 0 : c < 0;
-      }
-      return false;
-    });
-  }
-  r->materialized = true;
-  size_t begin = static_cast<size_t>(std::min<int64_t>(r->offset, static_cast<int64_t>(rows.size())));
-  size_t end = rows.size();
-  if (r->limit >= 0) end = std::min<size_t>(end, begin + static_cast<size_t>(r->limit));
-  for (size_t i = begin; i < end; ++i) r->buffer.push_back(std::move(rows[i].second));
-  r->plan.stats.returned = r->buffer.size();
-  return Status::ok();
-}
-
 }  // namespace strata::query
 
 namespace strata::query {
 
 namespace {
+// A PlanEnv for the expressions of a write statement (subqueries run in its transaction).
+PlanEnv write_env(Database* db, WriteTx* tx, const std::vector<Value>* params) {
+  PlanEnv env;
+  env.catalog = &db->catalog();
+  env.run = std::make_shared<RunEnv>();
+  env.run->tx = tx;
+  env.run->parameters = params;
+  return env;
+}
+
 // Rows (rowid and values) of `table` that match WHERE, collected before any write
 // so a statement never sees its own changes.
-Status collect_matches(Database* db, Tx* tx, const TableDef& table, const std::string& alias,
+Status collect_matches(PlanEnv* env, Tx* tx, const TableDef& table, const sql::TableName& name,
                        const sql::Expr* where, const std::vector<Value>* params,
                        std::vector<std::pair<int64_t, std::vector<Value>>>* out) {
-  Binder binder(&table, alias);
-  AccessPath access;
-  BoundExprPtr residual;
-  bool served = false;
-  STRATA_TRY(plan_access(&table, db->catalog(), &binder, where, nullptr, &access, &residual, &served));
-  OpStats stats;
-  RowSource source(tx, &access, params, &stats);
-  STRATA_TRY(source.start());
-  while (source.valid()) {
-    bool pass = true;
-    if (residual) {
-      STRATA_ASSIGN(pass, eval_true(*residual, EvalRow{&source.columns(), source.rowid(), params}));
-    }
-    if (pass) out->emplace_back(source.rowid(), source.columns());
-    STRATA_TRY(source.next());
+  STRATA_ASSIGN(TableFilterPlan plan, plan_table_filter(env, table, name, where));
+  Level& level = *plan.level;
+  level.tx = tx;
+  level.ctx.slots = level.frame.data();
+  level.ctx.parameters = params;
+  STRATA_TRY(plan.source->open());
+  size_t n = table.columns.size();
+  while (true) {
+    STRATA_ASSIGN(bool got, plan.source->next());
+    if (!got) break;
+    std::vector<Value> row(level.frame.begin(),
+                           level.frame.begin() + static_cast<std::ptrdiff_t>(n));
+    out->emplace_back(level.frame[n].as_integer(), std::move(row));
   }
   return Status::ok();
 }
@@ -561,9 +498,53 @@ Status collect_matches(Database* db, Tx* tx, const TableDef& table, const std::s
 Result<const TableDef*> find_table(Database* db, const sql::QualifiedName& name, const sql::SourcePos& pos) {
   const TableDef* t = db->catalog().table(name.name);
   if (t == nullptr || (!name.schema.empty() && lower(name.schema) != "main")) {
+    if (db->catalog().view(name.name) != nullptr) {
+      return at(pos,
+                Status::invalid_argument("cannot modify " + name.name + " because it is a view"));
+    }
     return at(pos, Status::not_found("no such table: " + name.name));
   }
   return t;
+}
+
+// ANALYZE of one table: its row count and, per index, the distinct values of each prefix
+// of its columns (counted on the encoded entries, which sort equal values together).
+Result<TableStats> analyze_table(Database* db, Tx* tx, const TableDef& table) {
+  TableStats stats;
+  {
+    RangeScan scan(tx->cursor(), row_prefix(table.prefix), KeyRange::all(), Direction::kForward);
+    STRATA_TRY(scan.start());
+    while (scan.valid()) {
+      ++stats.rows;
+      STRATA_TRY(scan.next());
+    }
+  }
+  for (const IndexDef* idx : db->catalog().indexes_of(table)) {
+    size_t k = idx->columns.size();
+    std::vector<int64_t> distinct(k, 0);
+    std::vector<std::string> previous(k);
+    bool first = true;
+    RangeScan scan(tx->cursor(), index_prefix(idx->prefix), KeyRange::all(), Direction::kForward);
+    STRATA_TRY(scan.start());
+    while (scan.valid()) {
+      std::string_view key = scan.key();
+      std::string_view rest = key;
+      bool changed = first;
+      for (size_t i = 0; i < k; ++i) {
+        STRATA_TRY(codec::decode_key(&rest).status_or_ok());
+        std::string_view prefix = key.substr(0, key.size() - rest.size());
+        if (changed || prefix != previous[i]) {
+          changed = true;
+          ++distinct[i];
+          previous[i] = std::string(prefix);
+        }
+      }
+      first = false;
+      STRATA_TRY(scan.next());
+    }
+    stats.index_distinct[lower(idx->name)] = std::move(distinct);
+  }
+  return stats;
 }
 
 // An INSERT target naming the rowid of a table without INTEGER PRIMARY KEY.
@@ -612,12 +593,14 @@ Status Statement::execute_write(WriteTx* tx) {
       const sql::Select& sel = *ins->select;
       if (sel.cores.size() == 1 && sel.cores[0].kind == sql::SelectCoreKind::kValues &&
           sel.order_by.empty() && !sel.limit) {
-        Binder b(nullptr, "");
+        PlanEnv env = write_env(db, tx, &params_);
+        Scope scope;
+        Binder b(&scope, &env);
         for (const auto& values : sel.cores[0].values) {
           std::vector<Value> row;
           for (const auto& e : values) {
             STRATA_ASSIGN(BoundExprPtr be, b.bind(*e));
-            STRATA_ASSIGN(Value v, eval(*be, EvalRow{nullptr, 0, &params_}));
+            STRATA_ASSIGN(Value v, eval(*be, EvalContext{nullptr, nullptr, &params_}));
             row.push_back(std::move(v));
           }
           rows.push_back(std::move(row));
@@ -659,9 +642,10 @@ Status Statement::execute_write(WriteTx* tx) {
       }
       for (size_t i = 0; i < row.size(); ++i) {
         if (given[i] || !table->columns[i].default_value) continue;
-        Binder b(nullptr, "");
-        STRATA_ASSIGN(BoundExprPtr d, b.bind(*table->columns[i].default_value));
-        STRATA_ASSIGN(row[i], eval(*d, EvalRow{nullptr, 0, &params_}));
+        STRATA_ASSIGN(BoundExprPtr d,
+                      bind_table_expression(nullptr, *table->columns[i].default_value,
+                                            ExprContext::kDefault));
+        STRATA_ASSIGN(row[i], eval(*d, EvalContext{nullptr, nullptr, &params_}));
       }
       STRATA_ASSIGN(bool inserted, writer.insert(std::move(row), action, hidden_rowid));
       if (inserted) ++changes_;
@@ -675,7 +659,9 @@ Status Statement::execute_write(WriteTx* tx) {
     if (action == sql::ConflictAction::kFail || action == sql::ConflictAction::kRollback) {
       return at(stmt.pos, Status::unsupported("UPDATE OR FAIL / OR ROLLBACK"));
     }
-    Binder binder(table, upd->table.alias);
+    PlanEnv env = write_env(db, tx, &params_);
+    Scope scope = table_scope(*table, upd->table.alias);
+    Binder binder(&scope, &env);
     std::vector<std::pair<int, BoundExprPtr>> sets;
     for (const sql::Assignment& a : upd->assignments) {
       int c = table->find_column(a.column);
@@ -695,7 +681,7 @@ Status Statement::execute_write(WriteTx* tx) {
       sets.emplace_back(c, std::move(e));
     }
     std::vector<std::pair<int64_t, std::vector<Value>>> matches;
-    STRATA_TRY(collect_matches(db, tx, *table, upd->table.alias, upd->where.get(), &params_, &matches));
+    STRATA_TRY(collect_matches(&env, tx, *table, upd->table, upd->where.get(), &params_, &matches));
     // SQLite updates in one pass, in its scan order, unless the rowid changes or conflicts
     // may REPLACE rows: then it collects the rowids first and visits them in ascending order.
     bool rowid_changes = false;
@@ -710,7 +696,8 @@ Status Statement::execute_write(WriteTx* tx) {
       STRATA_ASSIGN(std::optional<std::vector<Value>> current, read_row(tx, *table, rowid));
       if (!current) continue;
       std::vector<Value> row = *current;
-      EvalRow er{&*current, rowid, &params_};
+      std::vector<Value> frame = table_frame(*current, rowid);
+      EvalContext er{frame.data(), nullptr, &params_};
       for (auto& [c, e] : sets) {
         STRATA_ASSIGN(row[c], eval(*e, er));
       }
@@ -723,7 +710,8 @@ Status Statement::execute_write(WriteTx* tx) {
   if (const auto* del = stmt.as<sql::Delete>()) {
     STRATA_ASSIGN(const TableDef* table, find_table(db, del->table.name, stmt.pos));
     std::vector<std::pair<int64_t, std::vector<Value>>> matches;
-    STRATA_TRY(collect_matches(db, tx, *table, del->table.alias, del->where.get(), &params_, &matches));
+    PlanEnv env = write_env(db, tx, &params_);
+    STRATA_TRY(collect_matches(&env, tx, *table, del->table, del->where.get(), &params_, &matches));
     TableWriter writer(db, tx, *table, &params_);
     for (auto& [rowid, row] : matches) {
       STRATA_TRY(writer.remove(rowid, row));
@@ -743,6 +731,10 @@ Status Statement::execute_write(WriteTx* tx) {
 
   if (const auto* dt = stmt.as<sql::DropTable>()) {
     const TableDef* table = db->catalog().table(dt->name.name);
+    if (table == nullptr && db->catalog().view(dt->name.name) != nullptr) {
+      return at(stmt.pos,
+                Status::invalid_argument("use DROP VIEW to delete view " + dt->name.name));
+    }
     if (table == nullptr) {
       if (dt->if_exists) return Status::ok();
       return at(stmt.pos, Status::not_found("no such table: " + dt->name.name));
@@ -774,7 +766,8 @@ Status Statement::execute_write(WriteTx* tx) {
     // Back-fill in the same transaction, checking uniqueness as we go.
     const TableDef* table = db->catalog().table(idx->table);
     std::vector<std::pair<int64_t, std::vector<Value>>> rows;
-    STRATA_TRY(collect_matches(db, tx, *table, "", nullptr, &params_, &rows));
+    PlanEnv env = write_env(db, tx, &params_);
+    STRATA_TRY(collect_matches(&env, tx, *table, sql::TableName{}, nullptr, &params_, &rows));
     for (auto& [rowid, row] : rows) {
       if (idx->unique) {
         STRATA_ASSIGN(std::vector<int64_t> conflicts, unique_conflicts(tx, *idx, row, rowid));
@@ -808,6 +801,58 @@ Status Statement::execute_write(WriteTx* tx) {
       STRATA_TRY(scan.next());
     }
     return db->catalog_.drop_index(tx, idx->name);
+  }
+
+  if (const auto* cv = stmt.as<sql::CreateView>()) {
+    if (db->catalog().view(cv->name.name) != nullptr) {
+      if (cv->if_not_exists) return Status::ok();
+      return at(stmt.pos, Status::invalid_argument("view " + cv->name.name + " already exists"));
+    }
+    if (cv->temporary && db->explicit_tx_) {
+      return at(stmt.pos, Status::unsupported("CREATE TEMP VIEW inside a transaction"));
+    }
+    if (!cv->temporary) db->schema_changed_ = true;
+    return at(stmt.pos, db->catalog_.create_view(tx, *cv, sql_));
+  }
+
+  if (const auto* dv = stmt.as<sql::DropView>()) {
+    const ViewDef* view = db->catalog().view(dv->name.name);
+    if (view == nullptr) {
+      if (db->catalog().table(dv->name.name) != nullptr) {
+        return at(stmt.pos,
+                  Status::invalid_argument("use DROP TABLE to delete table " + dv->name.name));
+      }
+      if (dv->if_exists) return Status::ok();
+      return at(stmt.pos, Status::not_found("no such view: " + dv->name.name));
+    }
+    if (view->temporary && db->explicit_tx_) {
+      return at(stmt.pos,
+                Status::unsupported("DROP VIEW of a temporary view inside a transaction"));
+    }
+    if (!view->temporary) db->schema_changed_ = true;
+    return db->catalog_.drop_view(tx, view->name);
+  }
+
+  if (const auto* an = stmt.as<sql::Analyze>()) {
+    std::vector<const TableDef*> tables;
+    const std::string& target = an->target.name;
+    if (target.empty() || (an->target.schema.empty() && lower(target) == "main")) {
+      tables = db->catalog().tables();
+    } else if (!an->target.schema.empty() && lower(an->target.schema) != "main") {
+      return at(stmt.pos, Status::not_found("no such table: " + an->target.schema + "." + target));
+    } else if (const TableDef* t = db->catalog().table(target)) {
+      tables.push_back(t);
+    } else if (const IndexDef* idx = db->catalog().index(target)) {
+      tables.push_back(db->catalog().table(idx->table));
+    } else {
+      return at(stmt.pos, Status::not_found("no such table: " + target));
+    }
+    db->schema_changed_ = true;
+    for (const TableDef* t : tables) {
+      STRATA_ASSIGN(TableStats stats, analyze_table(db, tx, *t));
+      STRATA_TRY(db->catalog_.set_stats(tx, t->name, stats));
+    }
+    return Status::ok();
   }
 
   return at(stmt.pos, Status::unsupported(std::string(sql::statement_name(stmt))));

@@ -127,8 +127,10 @@ TEST_F(SqlTest, ErrorsCarryPositions) {
   EXPECT_EQ(query("SELECT * FROM missing"), "error: not found: 1:15: no such table: missing");
   exec("CREATE TABLE t(a)");
   EXPECT_EQ(query("SELECT nope FROM t"), "error: not found: 1:8: no such column: nope");
-  std::string agg = query("SELECT count(*) FROM t");
-  EXPECT_EQ(agg, "error: unsupported: 1:8: aggregate function count()");
+  EXPECT_EQ(query("SELECT a FROM t WHERE count(*) > 0"),
+            "error: invalid argument: 1:23: misuse of aggregate: count()");
+  EXPECT_EQ(query("SELECT a FROM t WINDOW w AS (ORDER BY a)").rfind("error: unsupported: 1:", 0),
+            0u);
   EXPECT_NE(query("SELEC 1").find("1:1: near \"SELEC\""), std::string::npos);
   // SQLite's limit on LIKE/GLOB pattern length holds for both operators.
   std::string long_pattern(50001, '*');
