@@ -139,25 +139,30 @@ SltPrinter::~SltPrinter() {
 std::string SltPrinter::print(const Value& value, char type) {
   if (value.is_null()) return "NULL";
   sqlite3_reset(echo_);
+  int rc = SQLITE_OK;
   switch (value.type()) {
     case ValueType::kInteger:
-      sqlite3_bind_int64(echo_, 1, value.as_integer());
+      rc = sqlite3_bind_int64(echo_, 1, value.as_integer());
       break;
     case ValueType::kReal:
-      sqlite3_bind_double(echo_, 1, value.as_real());
+      rc = sqlite3_bind_double(echo_, 1, value.as_real());
       break;
     case ValueType::kText:
-      sqlite3_bind_text64(echo_, 1, value.as_text().data(), value.as_text().size(),
-                          SQLITE_TRANSIENT, SQLITE_UTF8);
+      rc = sqlite3_bind_text64(echo_, 1, value.as_text().data(), value.as_text().size(),
+                               SQLITE_TRANSIENT, SQLITE_UTF8);
       break;
     case ValueType::kBlob:
-      sqlite3_bind_blob64(echo_, 1, value.as_blob().data(), value.as_blob().size(),
-                          SQLITE_TRANSIENT);
+      rc = sqlite3_bind_blob64(echo_, 1, value.as_blob().data(), value.as_blob().size(),
+                               SQLITE_TRANSIENT);
       break;
     case ValueType::kNull:
       break;
   }
-  if (sqlite3_step(echo_) != SQLITE_ROW) return "(sqlite3 could not convert the value)";
+  if (rc != SQLITE_OK || sqlite3_step(echo_) != SQLITE_ROW) {
+    sqlite3_reset(echo_);
+    sqlite3_clear_bindings(echo_);
+    return "(sqlite3 could not convert the value)";
+  }
   char buffer[200];
   std::string out;
   switch (type) {
