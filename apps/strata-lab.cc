@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -129,6 +130,7 @@ struct CrashArgs {
   bool shrink = true;
   bool progress = true;
   bool stop_at_first = false;
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
 };
 
 CLI::App* add_crash_command(CLI::App& app, CrashArgs* a) {
@@ -180,6 +182,8 @@ CLI::App* add_crash_command(CLI::App& app, CrashArgs* a) {
               "shrink the first violation to the shortest workload prefix and earliest point");
   c->add_flag("--progress,!--no-progress", a->progress, "progress on stderr");
   c->add_flag("--stop-at-first", a->stop_at_first, "stop at the first violation");
+  c->add_option("--jobs", a->jobs, "threads verifying crash points (default: one per core)")
+      ->check(CLI::Range(1u, 256u));
   return c;
 }
 
@@ -240,6 +244,7 @@ strata::Result<strata::lab::SweepOptions> sweep_options(const CrashArgs& a) {
   o.protocol_bug = *bug;
   o.page_size = a.page_size;
   o.stop_at_first_violation = a.stop_at_first;
+  o.jobs = a.jobs;
   return o;
 }
 

@@ -3,7 +3,9 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <atomic>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 #include "vfs/mem_vfs.h"
@@ -194,62 +196,116 @@ Result<SweepReport> run_sweep(const SweepOptions& o) {
     if (o.stop_at_first_violation) stop = true;
   };
 
-  // ---- crash points
-  if (!columns.empty()) {
-    faults::DiskModel model;
-    Predictor predictor;
-    size_t next = 0;
-    for (size_t i = 0; i < log.size() && next < points.size() && !stop; ++i) {
-      const faults::Op& op = log[i];
-      model.apply(op);
-      predictor.apply(op);
-      TimelineOp* row = nullptr;
-      if (faults::changes_disk(op.kind)) {
-        rep.timeline.push_back(TimelineOp{op.seq, std::string(faults::op_kind_name(op.kind)),
-                                          op.label, phase_of(op), ""});
-        row = &rep.timeline.back();
-      }
-      if (op.seq != points[next]) continue;
-      ++next;
-      ++rep.crash_points;
-      const Expected expected = predictor.expected();
-      const std::string phase = phase_of(op);
-      for (size_t c = 0; c < columns.size() && !stop; ++c) {
-        const Column& col = columns[c];
-        size_t units = model.unit_count(col.policy, col.device);
-        faults::ImageEnumerator images(units, col.policy, o.exhaustive_bound, o.samples,
-                                       o.seed * 1000003 + op.seq * 31 + c);
-        auto& cell = rep.matrix[phase][col.name];
-        for (size_t k = 0; k < images.count() && !stop; ++k) {
-          faults::ImageChoice choice = images.choice(k);
-          faults::DiskImage image = model.build(col.policy, col.device, choice);
-          const Recovery& recovery = memo.get(image, &rep.distinct_images);
-          Outcome outcome = classify(recovery, expected, base.versions, false);
-          std::string verdict(verdict_name(outcome.verdict));
-          ++cell[verdict];
-          ++rep.states;
-          ++(images.exhaustive() ? rep.states_exhaustive : rep.states_sampled);
-          if (row && severity(verdict) > severity(row->worst)) row->worst = verdict;
-          if (outcome.verdict == Verdict::kViolation) {
-            ViolationRecord r;
-            r.mode = "crash";
-            r.crash_after_op = op.seq;
-            r.op = op.to_string();
-            r.phase = phase;
-            r.policy = std::string(faults::policy_name(col.policy));
-            r.device = col.device;
-            r.choice = choice;
-            r.expected = expected;
-            r.outcome = outcome;
-            r.statements = rep.statements;
-            record_violation(std::move(r));
+  // ---- crash points: each job walks the whole log with its own model and takes every
+  // jobs-th point; the partial reports are summed.
+  for (const faults::Op& op : log) {
+    if (faults::changes_disk(op.kind)) {
+      rep.timeline.push_back(TimelineOp{op.seq, std::string(faults::op_kind_name(op.kind)),
+                                        op.label, phase_of(op), ""});
+    }
+  }
+  if (!columns.empty() && !points.empty()) {
+    const unsigned jobs = std::max(1u, std::min<unsigned>(o.jobs, points.size()));
+    std::vector<SweepReport> parts(jobs);
+    std::vector<std::map<uint64_t, std::string>> worst(jobs);
+    std::atomic<bool> halt{false};
+    std::atomic<size_t> points_done{0};
+    std::atomic<uint64_t> states_done{0};
+    auto work = [&](unsigned job) {
+      SweepReport& part = parts[job];
+      Memo local_memo(store_options(o));
+      faults::DiskModel model;
+      Predictor predictor;
+      size_t next = job;
+      for (size_t i = 0; i < log.size() && next < points.size() && !halt; ++i) {
+        const faults::Op& op = log[i];
+        model.apply(op);
+        predictor.apply(op);
+        if (op.seq != points[next]) continue;
+        next += jobs;
+        ++part.crash_points;
+        const Expected expected = predictor.expected();
+        const std::string phase = phase_of(op);
+        std::string& worst_here = worst[job][op.seq];
+        const uint64_t states_before = part.states;
+        for (size_t c = 0; c < columns.size() && !halt; ++c) {
+          const Column& col = columns[c];
+          size_t units = model.unit_count(col.policy, col.device);
+          faults::ImageEnumerator images(units, col.policy, o.exhaustive_bound, o.samples,
+                                         o.seed * 1000003 + op.seq * 31 + c);
+          auto& cell = part.matrix[phase][col.name];
+          for (size_t k = 0; k < images.count() && !halt; ++k) {
+            faults::ImageChoice choice = images.choice(k);
+            faults::DiskImage image = model.build(col.policy, col.device, choice);
+            const Recovery& recovery = local_memo.get(image, &part.distinct_images);
+            Outcome outcome = classify(recovery, expected, base.versions, false);
+            std::string verdict(verdict_name(outcome.verdict));
+            ++cell[verdict];
+            ++part.states;
+            ++(images.exhaustive() ? part.states_exhaustive : part.states_sampled);
+            if (severity(verdict) > severity(worst_here)) worst_here = verdict;
+            if (outcome.verdict == Verdict::kViolation) {
+              ++part.violations;
+              if (part.violation_records.size() < o.max_violation_records) {
+                ViolationRecord r;
+                r.mode = "crash";
+                r.crash_after_op = op.seq;
+                r.op = op.to_string();
+                r.phase = phase;
+                r.policy = std::string(faults::policy_name(col.policy));
+                r.device = col.device;
+                r.choice = choice;
+                r.expected = expected;
+                r.outcome = outcome;
+                r.statements = rep.statements;
+                part.violation_records.push_back(std::move(r));
+              }
+              if (o.stop_at_first_violation) halt = true;
+            }
           }
         }
+        size_t done = ++points_done;
+        uint64_t states = states_done += part.states - states_before;
+        if (job == 0 && o.on_progress && done % 16 == 0) o.on_progress(done, points.size(), states);
       }
-      if (o.on_progress && (rep.crash_points % 16 == 0 || next == points.size())) {
-        o.on_progress(rep.crash_points, points.size(), rep.states);
-      }
+    };
+    if (jobs == 1) {
+      work(0);
+    } else {
+      std::vector<std::thread> threads;
+      for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(work, j);
+      for (std::thread& t : threads) t.join();
     }
+    std::vector<ViolationRecord> records;
+    std::map<uint64_t, std::string> worst_all;
+    for (unsigned j = 0; j < jobs; ++j) {
+      const SweepReport& part = parts[j];
+      rep.crash_points += part.crash_points;
+      rep.states += part.states;
+      rep.states_exhaustive += part.states_exhaustive;
+      rep.states_sampled += part.states_sampled;
+      rep.distinct_images += part.distinct_images;
+      rep.violations += part.violations;
+      for (const auto& [phase, row] : part.matrix) {
+        for (const auto& [col, counts] : row) {
+          for (const auto& [verdict, n] : counts) rep.matrix[phase][col][verdict] += n;
+        }
+      }
+      records.insert(records.end(), part.violation_records.begin(),
+                     part.violation_records.end());
+      for (const auto& [seq, v] : worst[j]) worst_all[seq] = v;
+    }
+    std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+      return a.crash_after_op < b.crash_after_op;
+    });
+    if (records.size() > o.max_violation_records) records.resize(o.max_violation_records);
+    rep.violation_records = std::move(records);
+    for (TimelineOp& row : rep.timeline) {
+      auto it = worst_all.find(row.seq);
+      if (it != worst_all.end()) row.worst = it->second;
+    }
+    if (o.on_progress) o.on_progress(points.size(), points.size(), rep.states);
+    if (halt) stop = true;
   }
 
   // ---- faults without a crash

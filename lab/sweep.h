@@ -49,6 +49,7 @@ struct SweepOptions {
   size_t statement_limit = SIZE_MAX;
   bool stop_at_first_violation = false;
   size_t max_violation_records = 20;
+  unsigned jobs = 1;                          // threads for the crash points
   // Called now and then with (crash points done, crash points total, states so far).
   std::function<void(size_t, size_t, uint64_t)> on_progress;
 };

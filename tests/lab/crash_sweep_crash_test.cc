@@ -140,6 +140,23 @@ TEST(Determinism, SameSeedSameOpLogAndSameVerdicts) {
   EXPECT_GT(a->states_sampled, 0u) << "the bound of 4 forces sampling";
 }
 
+TEST(Determinism, ParallelJobsGiveTheSameVerdicts) {
+  SweepOptions o = honest("default");
+  o.exhaustive_bound = 5;
+  o.samples = 4;
+  auto one = run_sweep(o);
+  o.jobs = 2;
+  auto two = run_sweep(o);
+  ASSERT_OK(one.status());
+  ASSERT_OK(two.status());
+  EXPECT_EQ(one->matrix, two->matrix);
+  EXPECT_EQ(one->crash_points, two->crash_points);
+  ASSERT_EQ(one->timeline.size(), two->timeline.size());
+  for (size_t i = 0; i < one->timeline.size(); ++i) {
+    EXPECT_EQ(one->timeline[i].worst, two->timeline[i].worst) << "op " << one->timeline[i].seq;
+  }
+}
+
 TEST(SingleRun, ImagesFromTheLogEqualWhatARealCrashLeaves) {
   // The sweep runs the engine once and rebuilds every crash state from the log. Check that
   // against real crashes: crash the engine at op N (every call from N on fails), and compare
