@@ -829,6 +829,106 @@ void CompoundOp::explain(Explainer* out, int depth) const {
   right_->explain(out, depth + 1);
 }
 
+// ---------------------------------------------------------------- MergeCompoundOp
+
+namespace {
+int compare_by_keys(const std::vector<SortKey>& keys, const Row& a, const Row& b) {
+  for (const SortKey& k : keys) {
+    const Value& x = a[k.column];
+    const Value& y = b[k.column];
+    if (x.is_null() != y.is_null()) return x.is_null() == k.nulls_first ? -1 : 1;
+    int c = Value::compare(x, y);
+    if (c != 0) return k.desc ? -c : c;
+  }
+  return 0;
+}
+}  // namespace
+
+int MergeCompoundOp::compare(const Row& a, const Row& b) const {
+  return compare_by_keys(keys_, a, b);
+}
+
+Status MergeCompoundOp::advance(bool left) {
+  if (left) {
+    STRATA_ASSIGN(has_a_, left_->next(&a_));
+  } else {
+    STRATA_ASSIGN(has_b_, right_->next(&b_));
+  }
+  return Status::ok();
+}
+
+Status MergeCompoundOp::open(const RunEnv& env) {
+  has_previous_ = false;
+  STRATA_TRY(left_->open(env));
+  STRATA_TRY(right_->open(env));
+  STRATA_TRY(advance(true));
+  return advance(false);
+}
+
+bool MergeCompoundOp::emit(const Row& from, Row* row) {
+  if (op_ != sql::CompoundOp::kUnionAll && has_previous_ && compare(previous_, from) == 0)
+    return false;
+  *row = from;
+  if (op_ != sql::CompoundOp::kUnionAll) {
+    previous_ = from;
+    has_previous_ = true;
+  }
+  ++returned_;
+  return true;
+}
+
+Result<bool> MergeCompoundOp::next(Row* row) {
+  while (has_a_ || has_b_) {
+    int c = !has_a_ ? 1 : !has_b_ ? -1 : compare(a_, b_);
+    bool out = false;
+    switch (op_) {
+      case sql::CompoundOp::kUnionAll:
+      case sql::CompoundOp::kUnion:
+        if (c < 0 || (c == 0 && op_ == sql::CompoundOp::kUnionAll)) {
+          out = emit(a_, row);
+          STRATA_TRY(advance(true));
+        } else if (c == 0) {
+          STRATA_TRY(advance(true));  // the right side's equal row is the one kept
+        } else {
+          out = emit(b_, row);
+          STRATA_TRY(advance(false));
+        }
+        break;
+      case sql::CompoundOp::kIntersect:
+        if (!has_a_ || !has_b_) return false;
+        if (c < 0) {
+          STRATA_TRY(advance(true));
+        } else if (c == 0) {
+          out = emit(a_, row);
+          STRATA_TRY(advance(true));
+        } else {
+          STRATA_TRY(advance(false));
+        }
+        break;
+      case sql::CompoundOp::kExcept:
+        if (!has_a_) return false;
+        if (c < 0) {
+          out = emit(a_, row);
+          STRATA_TRY(advance(true));
+        } else if (c == 0) {
+          STRATA_TRY(advance(true));
+        } else {
+          STRATA_TRY(advance(false));
+        }
+        break;
+    }
+    if (out) return true;
+  }
+  return false;
+}
+
+void MergeCompoundOp::explain(Explainer* out, int depth) const {
+  out->line(depth, std::string(sql::compound_op_name(op_)) + " (merge of sorted sides)",
+            count_text("returned", returned_));
+  left_->explain(out, depth + 1);
+  right_->explain(out, depth + 1);
+}
+
 // ---------------------------------------------------------------- ValuesOp
 
 Status ValuesOp::open(const RunEnv& env) {

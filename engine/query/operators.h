@@ -372,6 +372,33 @@ class CompoundOp : public RowOp {
   uint64_t returned_ = 0;
 };
 
+// A compound SELECT with ORDER BY, as SQLite runs it (multiSelectOrderBy): both sides come
+// sorted by `keys` (for UNION, INTERSECT and EXCEPT extended to every column) and are
+// merged; a row equal to the previous output is dropped, and on a tie between the sides
+// UNION keeps the right side's row, INTERSECT the left's. The output is in key order.
+class MergeCompoundOp : public RowOp {
+ public:
+  MergeCompoundOp(sql::CompoundOp op, std::unique_ptr<RowOp> left, std::unique_ptr<RowOp> right,
+                  std::vector<SortKey> keys)
+      : op_(op), left_(std::move(left)), right_(std::move(right)), keys_(std::move(keys)) {}
+  Status open(const RunEnv& env) override;
+  Result<bool> next(Row* row) override;
+  void explain(Explainer* out, int depth) const override;
+
+ private:
+  int compare(const Row& a, const Row& b) const;
+  Status advance(bool left);
+  // Emits `from` unless it equals the previous output (UNION, INTERSECT, EXCEPT).
+  bool emit(const Row& from, Row* row);
+
+  sql::CompoundOp op_;
+  std::unique_ptr<RowOp> left_, right_;
+  std::vector<SortKey> keys_;
+  Row a_, b_, previous_;
+  bool has_a_ = false, has_b_ = false, has_previous_ = false;
+  uint64_t returned_ = 0;
+};
+
 // VALUES (..), (..): each row's expressions, evaluated when pulled.
 class ValuesOp : public RowOp {
  public:
