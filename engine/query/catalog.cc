@@ -425,6 +425,12 @@ std::vector<const IndexDef*> Catalog::all_indexes() const {
   return out;
 }
 
+std::vector<const ViewDef*> Catalog::views() const {
+  std::vector<const ViewDef*> out;
+  for (const auto& [name, view] : views_) out.push_back(&view);
+  return out;
+}
+
 Result<uint32_t> Catalog::next_prefix(WriteTx* tx) {
   STRATA_ASSIGN(Collection schema, schema_collection(tx));
   STRATA_ASSIGN(std::optional<std::string> current, schema.get(kNextPrefixKey));
