@@ -370,6 +370,11 @@ void Session::dot_tables(const std::vector<std::string>& args, bool indexes) {
     if (!like_match(table->name, pattern)) continue;
     for (const query::IndexDef* index : catalog.indexes_of(*table)) names.push_back(index->name);
   }
+  if (!indexes) {
+    for (const query::ViewDef* view : catalog.views()) {
+      if (like_match(view->name, pattern)) names.push_back(view->name);
+    }
+  }
   std::sort(names.begin(), names.end());
   write(in_columns(names));
 }
@@ -377,7 +382,8 @@ void Session::dot_tables(const std::vector<std::string>& args, bool indexes) {
 void Session::dot_schema(const std::vector<std::string>& args) {
   if (args.size() > 2) return error_text("Usage: .schema ?PATTERN?");
   std::string pattern = args.size() == 2 ? args[1] : "%";
-  // Creation order, as sqlite3 shows it: prefixes are handed out in that order.
+  // Tables and indexes in creation order, as sqlite3 shows them: prefixes are handed out in
+  // that order.
   std::map<uint32_t, std::string> statements;
   const query::Catalog& catalog = db_->catalog();
   for (const query::TableDef* table : catalog.tables()) {
@@ -388,6 +394,10 @@ void Session::dot_schema(const std::vector<std::string>& args) {
     }
   }
   for (const auto& [prefix, sql] : statements) write(sql + ";\n");
+  // Views hold no prefix; they follow, by name.
+  for (const query::ViewDef* view : catalog.views()) {
+    if (like_match(view->name, pattern) && !view->sql.empty()) write(view->sql + ";\n");
+  }
 }
 
 void Session::dot_read(const std::vector<std::string>& args) {
