@@ -66,6 +66,19 @@ void Explainer::line(int depth, const std::string& text, const std::string& coun
   lines_.push_back(std::move(out));
 }
 
+void Explainer::subqueries(int depth, const BoundExpr& e) {
+  if (e.kind == BoundKind::kSubquery) {
+    const auto* runner = dynamic_cast<const SubqueryRunner*>(e.subquery.get());
+    if (runner != nullptr) {
+      std::string what =
+          runner->plan().correlated ? "Subquery (correlated): " : "Subquery (runs once): ";
+      line(depth, what + e.text, count_text("runs", runner->runs()));
+      for (const std::string& l : runner->plan().explain(analyze_)) line(depth + 1, l);
+    }
+  }
+  for (const auto& a : e.args) subqueries(depth, *a);
+}
+
 // ---------------------------------------------------------------- OneRowOp
 
 Result<bool> OneRowOp::next() {
@@ -208,6 +221,7 @@ Result<bool> FilterOp::next() {
 void FilterOp::explain(Explainer* out, int depth) const {
   out->line(depth, "Filter " + predicate_->text,
             count_text("in", in_) + " " + count_text("matched", matched_));
+  out->subqueries(depth + 1, *predicate_);
   child_->explain(out, depth + 1);
 }
 
@@ -611,6 +625,9 @@ void AggregateOp::explain(Explainer* out, int depth) const {
   }
   for (size_t i = 0; i < spec_.calls.size(); ++i) text += (i ? ", " : ": ") + spec_.calls[i].text;
   out->line(depth, text, count_text("in", in_) + " " + count_text("groups", groups_.size()));
+  for (const AggregateCall& c : spec_.calls) {
+    for (const auto& a : c.args) out->subqueries(depth + 1, *a);
+  }
   child_->explain(out, depth + 1);
 }
 
@@ -655,6 +672,8 @@ void ProjectOp::explain(Explainer* out, int depth) const {
   std::string columns;
   for (const std::string& n : names_) columns += (columns.empty() ? "" : ", ") + n;
   out->line(depth, "Project " + columns, counts_returned ? count_text("returned", returned_) : "");
+  for (const auto& o : outputs_) out->subqueries(depth + 1, *o);
+  for (const auto& k : sort_keys_) out->subqueries(depth + 1, *k);
   source_->explain(out, depth + 1);
 }
 
@@ -967,6 +986,7 @@ std::vector<std::string> QueryPlan::explain(bool analyze) const {
 // ---------------------------------------------------------------- SubqueryRunner
 
 Status SubqueryRunner::run(const EvalContext& ctx, size_t max_rows) {
+  ++runs_;
   RunEnv env{env_->tx, env_->parameters, &ctx};
   STRATA_TRY(plan_->open(env));
   rows_.clear();

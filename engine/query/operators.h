@@ -50,6 +50,8 @@ class Explainer {
  public:
   explicit Explainer(bool analyze) : analyze_(analyze) {}
   void line(int depth, const std::string& text, const std::string& counters = "");
+  // The plans of the subqueries in e, each under a "Subquery" line.
+  void subqueries(int depth, const BoundExpr& e);
   bool analyze() const { return analyze_; }
   std::vector<std::string> take() { return std::move(lines_); }
 
@@ -441,10 +443,12 @@ class SubqueryRunner : public SubqueryEval {
   Result<Value> contains(const Value& x, exec::Affinity comparison,
                          const EvalContext& ctx) override;
   const QueryPlan& plan() const { return *plan_; }
+  uint64_t runs() const { return runs_; }
 
  private:
   Status run(const EvalContext& ctx, size_t max_rows);
 
+  uint64_t runs_ = 0;
   std::shared_ptr<QueryPlan> plan_;
   std::shared_ptr<RunEnv> env_;  // the statement's transaction and parameters
   bool cached_ = false;
