@@ -213,9 +213,9 @@ class HashJoinOp : public FrameOp {
     BoundExprPtr build;  // over the build item
     exec::Affinity affinity = exec::Affinity::kNone;
   };
+  // `slots`: the build item's slots the rest of the query reads (kept in the table).
   HashJoinOp(Level* level, std::unique_ptr<FrameOp> outer, std::unique_ptr<FrameOp> build,
-             std::vector<Key> keys, BoundExprPtr residual, bool left, int build_first_slot,
-             int build_slots);
+             std::vector<Key> keys, BoundExprPtr residual, bool left, std::vector<int> slots);
   Status open() override;
   Result<bool> next() override;
   void explain(Explainer* out, int depth) const override;
@@ -225,24 +225,26 @@ class HashJoinOp : public FrameOp {
   }
 
  private:
-  struct Entry {
-    Row key;
-    Row slots;
-  };
-  Result<bool> key_of(bool probe, Row* key);
-  size_t hash_row(const Row& key) const;
+  static constexpr uint32_t kNone = 0xffffffff;
+  // The key values of the current row (build or probe side) into key_; false if one is NULL.
+  Result<bool> compute_key(bool probe);
+  uint64_t hash_key() const;
 
   std::unique_ptr<FrameOp> outer_, build_;
   std::vector<Key> keys_;
   BoundExprPtr residual_;
   bool left_;
-  int first_slot_, slots_;
-  std::vector<Entry> entries_;
-  std::vector<std::vector<uint32_t>> buckets_;
+  std::vector<int> slots_;
+  // The table, flat for locality: entry i's keys at keys_[i * keys_.size()], its slots at
+  // values_[i * slots_.size()]; chains through head_ (per bucket) and next_ (per entry).
+  std::vector<Value> key_values_, slot_values_;
+  std::vector<uint64_t> hashes_;
+  std::vector<uint32_t> head_, next_;
+  uint32_t entries_ = 0;
   bool need_outer_ = true, matched_ = false;
-  const std::vector<uint32_t>* candidates_ = nullptr;
-  size_t candidate_ = 0;
-  Row probe_key_;
+  uint32_t candidate_ = kNone;
+  uint64_t probe_hash_ = 0;
+  Row key_;
   uint64_t built_ = 0, produced_ = 0;
 };
 

@@ -779,11 +779,16 @@ Result<std::unique_ptr<FrameOp>> CorePlanner::build_joins(const std::vector<Step
       STRATA_ASSIGN(std::unique_ptr<FrameOp> scan,
                     scan_of(t, build, 0, false, false, nullptr, nullptr, &answered, &keyed));
       std::unique_ptr<FrameOp> build_op = filtered(std::move(scan), place(build, &answered));
+      // The build item's slots the rest of the query reads: its used columns and rowid.
       const ScopeItem& si = scope_->items[static_cast<size_t>(t)];
-      int slots = static_cast<int>(si.columns.size()) + (si.table != nullptr ? 1 : 0);
+      std::vector<int> slots;
+      for (size_t c = 0; c < si.columns.size(); ++c) {
+        if (si.used[c]) slots.push_back(si.base + static_cast<int>(c));
+      }
+      if (si.rowid_slot >= 0) slots.push_back(si.rowid_slot);
       spine = std::make_unique<HashJoinOp>(level_.get(), std::move(spine), std::move(build_op),
-                                           std::move(keys), place(rest, nullptr), fi.left, si.base,
-                                           slots);
+                                           std::move(keys), place(rest, nullptr), fi.left,
+                                           std::move(slots));
     }
     spine = filtered(std::move(spine), place(after, nullptr));
     joined |= bit;
