@@ -23,11 +23,35 @@ size_t bytes_of(const std::vector<std::string>& cells, size_t from, size_t to) {
 }
 }  // namespace
 
+Status PageAccess::check_generation(uint64_t page_no, uint64_t generation) {
+  if (owns(page_no)) return Status::ok();  // unsealed until commit
+  STRATA_ASSIGN(PageRef page, read(page_no));
+  if (page_generation(page->data()) != generation) {
+    return Status::corruption(page_str(page_no) + ": stale page: written by generation " +
+                              std::to_string(page_generation(page->data())) +
+                              ", but the pointer to it expects generation " +
+                              std::to_string(generation) + " (a lost or misdirected write)");
+  }
+  return Status::ok();
+}
+
+Result<PageRef> PageAccess::read_expected(uint64_t page_no, uint64_t generation) {
+  STRATA_ASSIGN(PageRef page, read(page_no));
+  if (!owns(page_no) && page_generation(page->data()) != generation) {
+    return Status::corruption(page_str(page_no) + ": stale page: written by generation " +
+                              std::to_string(page_generation(page->data())) +
+                              ", but the pointer to it expects generation " +
+                              std::to_string(generation) + " (a lost or misdirected write)");
+  }
+  return page;
+}
+
 Result<std::optional<std::string>> BTree::get(std::string_view key) {
   uint64_t page_no = *root_;
+  uint64_t generation = *root_generation_;
   if (page_no == 0) return std::optional<std::string>();
   for (size_t depth = 0; depth < kMaxTreeDepth; ++depth) {
-    STRATA_ASSIGN(PageRef page, pages_->read(page_no));
+    STRATA_ASSIGN(PageRef page, pages_->read_expected(page_no, generation));
     const uint8_t* p = page->data();
     if (node::is_leaf(p)) {
       bool exact = false;
@@ -36,7 +60,9 @@ Result<std::optional<std::string>> BTree::get(std::string_view key) {
       STRATA_ASSIGN(std::string value, read_value(pages_, p, idx));
       return std::optional<std::string>(std::move(value));
     }
-    page_no = node::child(p, node::child_index(p, key));
+    size_t idx = node::child_index(p, key);
+    page_no = node::child(p, idx);
+    generation = node::child_generation(p, idx);
   }
   return Status::corruption("tree deeper than " + std::to_string(kMaxTreeDepth) +
                             " levels (cycle?) below root " + std::to_string(*root_));
@@ -57,13 +83,16 @@ Result<std::string> BTree::make_cell(std::string_view key, std::string_view valu
     return node::make_leaf_cell(key, value);
   }
   STRATA_ASSIGN(uint64_t first, write_overflow(value));
-  return node::make_leaf_overflow_cell(key, value.size(), first);
+  return node::make_leaf_overflow_cell(key, value.size(), first, pages_->write_generation());
 }
 
 Status BTree::descend_mutable(std::string_view key, std::vector<Frame>* path) {
+  const uint64_t wg = pages_->write_generation();
   uint64_t page_no = *root_;
+  STRATA_TRY(pages_->check_generation(page_no, *root_generation_));
   STRATA_ASSIGN(uint8_t* page, pages_->mutable_page(&page_no));
   *root_ = page_no;
+  *root_generation_ = wg;
   for (size_t depth = 0;; ++depth) {
     if (depth >= kMaxTreeDepth) return Status::corruption("tree too deep (cycle?)");
     if (node::is_leaf(page)) {
@@ -72,10 +101,10 @@ Status BTree::descend_mutable(std::string_view key, std::vector<Frame>* path) {
     }
     size_t idx = node::child_index(page, key);
     path->push_back({page_no, page, idx});
-    uint64_t child = node::child(page, idx);
-    uint64_t child_no = child;
+    uint64_t child_no = node::child(page, idx);
+    STRATA_TRY(pages_->check_generation(child_no, node::child_generation(page, idx)));
     STRATA_ASSIGN(uint8_t* child_page, pages_->mutable_page(&child_no));
-    if (child_no != child) node::set_child(page, idx, child_no);
+    node::set_child(page, idx, child_no, wg);
     page_no = child_no;
     page = child_page;
   }
@@ -90,6 +119,7 @@ Status BTree::put(std::string_view key, std::string_view value) {
     node::init(page, pages_->page_size(), PageType::kLeaf, page_no);
     node::insert_cell(page, pages_->page_size(), 0, cell);
     *root_ = page_no;
+    *root_generation_ = pages_->write_generation();
     return Status::ok();
   }
   std::vector<Frame> path;
@@ -99,7 +129,9 @@ Status BTree::put(std::string_view key, std::string_view value) {
   size_t idx = node::lower_bound(leaf.page, key, &exact);
   if (exact) {
     node::LeafValue old = node::leaf_value(leaf.page, idx);
-    if (old.overflow) STRATA_TRY(free_overflow(old.overflow_page, old.length));
+    if (old.overflow) {
+      STRATA_TRY(free_overflow(old.overflow_page, old.overflow_generation, old.length));
+    }
     node::remove_cell(leaf.page, idx);
   }
   leaf.index = idx;
@@ -151,14 +183,16 @@ Status BTree::insert_at(std::vector<Frame>* path, size_t level, size_t index, st
     uint64_t root_no = 0;
     STRATA_ASSIGN(uint8_t* root, pages_->allocate(&root_no));
     node::init(root, ps, PageType::kBranch, root_no);
+    const uint64_t wg = pages_->write_generation();
     node::rebuild(root, ps,
-                  {node::make_branch_cell("", frame.page_no),
-                   node::make_branch_cell(separator, right_no)});
+                  {node::make_branch_cell("", frame.page_no, wg),
+                   node::make_branch_cell(separator, right_no, wg)});
     *root_ = root_no;
+    *root_generation_ = wg;
     return Status::ok();
   }
   return insert_at(path, level - 1, (*path)[level - 1].index + 1,
-                   node::make_branch_cell(separator, right_no));
+                   node::make_branch_cell(separator, right_no, pages_->write_generation()));
 }
 
 Result<bool> BTree::del(std::string_view key) {
@@ -172,7 +206,9 @@ Result<bool> BTree::del(std::string_view key) {
   size_t idx = node::lower_bound(leaf.page, key, &exact);
   if (!exact) return Status::internal("key vanished between lookup and delete");
   node::LeafValue old = node::leaf_value(leaf.page, idx);
-  if (old.overflow) STRATA_TRY(free_overflow(old.overflow_page, old.length));
+  if (old.overflow) {
+    STRATA_TRY(free_overflow(old.overflow_page, old.overflow_generation, old.length));
+  }
   node::remove_cell(leaf.page, idx);
   STRATA_TRY(rebalance(&path, path.size() - 1));
   return true;
@@ -191,6 +227,7 @@ Status BTree::rebalance(std::vector<Frame>* path, size_t level) {
       *root_ = 0;
     } else if (!leaf && n == 1) {
       *root_ = node::child(frame.page, 0);
+      *root_generation_ = node::child_generation(frame.page, 0);
       STRATA_TRY(pages_->retire(frame.page_no));
     }
     return Status::ok();
@@ -204,14 +241,15 @@ Status BTree::rebalance(std::vector<Frame>* path, size_t level) {
   size_t left_idx = parent.index > 0 ? parent.index - 1 : parent.index;
   size_t right_idx = left_idx + 1;
 
+  const uint64_t wg = pages_->write_generation();
   uint64_t left_no = node::child(parent.page, left_idx);
-  uint64_t left_orig = left_no;
+  STRATA_TRY(pages_->check_generation(left_no, node::child_generation(parent.page, left_idx)));
   STRATA_ASSIGN(uint8_t* left, pages_->mutable_page(&left_no));
-  if (left_no != left_orig) node::set_child(parent.page, left_idx, left_no);
+  node::set_child(parent.page, left_idx, left_no, wg);
   uint64_t right_no = node::child(parent.page, right_idx);
-  uint64_t right_orig = right_no;
+  STRATA_TRY(pages_->check_generation(right_no, node::child_generation(parent.page, right_idx)));
   STRATA_ASSIGN(uint8_t* right, pages_->mutable_page(&right_no));
-  if (right_no != right_orig) node::set_child(parent.page, right_idx, right_no);
+  node::set_child(parent.page, right_idx, right_no, wg);
   if (node::is_leaf(left) != leaf || node::is_leaf(right) != leaf) {
     return Status::corruption(page_str(parent.page_no) + ": children at different depths");
   }
@@ -241,7 +279,7 @@ Status BTree::rebalance(std::vector<Frame>* path, size_t level) {
   node::rebuild(left, ps, cells);
   node::rebuild(right, ps, new_right);
   node::remove_cell(parent.page, right_idx);
-  return insert_at(path, level - 1, right_idx, node::make_branch_cell(separator, right_no));
+  return insert_at(path, level - 1, right_idx, node::make_branch_cell(separator, right_no, wg));
 }
 
 Result<uint64_t> BTree::write_overflow(std::string_view value) {
@@ -266,7 +304,8 @@ Result<uint64_t> BTree::write_overflow(std::string_view value) {
 }
 
 Result<std::vector<uint64_t>> BTree::overflow_pages(PageAccess* pages, uint64_t first,
-                                                     uint64_t length, std::string* data) {
+                                                     uint64_t generation, uint64_t length,
+                                                     std::string* data) {
   uint32_t ps = pages->page_size();
   size_t capacity = ps - kOverflowHeaderSize;
   uint64_t expected = (length + capacity - 1) / capacity;
@@ -278,7 +317,7 @@ Result<std::vector<uint64_t>> BTree::overflow_pages(PageAccess* pages, uint64_t 
       return Status::corruption(page_str(page_no) + ": overflow chain longer than its value (" +
                                 std::to_string(length) + " bytes)");
     }
-    STRATA_ASSIGN(PageRef page, pages->read(page_no));
+    STRATA_ASSIGN(PageRef page, pages->read_expected(page_no, generation));
     const uint8_t* p = page->data();
     STRATA_TRY(verify_page_type(p, page_no, PageType::kOverflow));
     uint64_t want = std::min<uint64_t>(capacity, remaining);
@@ -300,21 +339,22 @@ Result<std::vector<uint64_t>> BTree::overflow_pages(PageAccess* pages, uint64_t 
   return out;
 }
 
-Result<std::string> BTree::read_overflow(PageAccess* pages, uint64_t first, uint64_t length) {
+Result<std::string> BTree::read_overflow(PageAccess* pages, uint64_t first, uint64_t generation,
+                                         uint64_t length) {
   std::string out;
   out.reserve(length);
-  STRATA_TRY(overflow_pages(pages, first, length, &out).status_or_ok());
+  STRATA_TRY(overflow_pages(pages, first, generation, length, &out).status_or_ok());
   return out;
 }
 
 Result<std::string> BTree::read_value(PageAccess* pages, const uint8_t* leaf, size_t index) {
   node::LeafValue v = node::leaf_value(leaf, index);
   if (!v.overflow) return std::string(v.inline_bytes);
-  return read_overflow(pages, v.overflow_page, v.length);
+  return read_overflow(pages, v.overflow_page, v.overflow_generation, v.length);
 }
 
-Status BTree::free_overflow(uint64_t first, uint64_t length) {
-  STRATA_ASSIGN(std::vector<uint64_t> chain, overflow_pages(pages_, first, length));
+Status BTree::free_overflow(uint64_t first, uint64_t generation, uint64_t length) {
+  STRATA_ASSIGN(std::vector<uint64_t> chain, overflow_pages(pages_, first, generation, length));
   for (uint64_t page_no : chain) STRATA_TRY(pages_->retire(page_no));
   return Status::ok();
 }

@@ -37,6 +37,17 @@ class PageAccess {
   virtual Result<uint8_t*> allocate(uint64_t* page_no) = 0;
   // The page is no longer part of the tree.
   virtual Status retire(uint64_t page_no) = 0;
+  // Whether the transaction wrote the page (it is sealed, with write_generation(), at commit).
+  virtual bool owns(uint64_t page_no) const = 0;
+  // The generation the transaction's pages will carry; pointers to them record it.
+  virtual uint64_t write_generation() const = 0;
+
+  // read(), and the page must be the version the pointer to it expects: its header's
+  // generation equals `generation`. A checksum-valid page of another generation is stale (a
+  // write that was lost or landed elsewhere): corruption, never a silently old answer.
+  Result<PageRef> read_expected(uint64_t page_no, uint64_t generation);
+  // The same check, for a page about to be copied by mutable_page().
+  Status check_generation(uint64_t page_no, uint64_t generation);
 };
 
 inline constexpr size_t kOverflowHeaderSize = 40;  // page header + u64 next page
@@ -45,8 +56,9 @@ inline constexpr size_t kMaxTreeDepth = 64;
 class BTree {
  public:
   // REQUIRES: pages, root and mod_counter outlive the tree.
-  BTree(PageAccess* pages, uint64_t* root, uint64_t* mod_counter)
-      : pages_(pages), root_(root), mod_counter_(mod_counter) {}
+  // *root_generation is the generation that wrote *root (kept in the meta).
+  BTree(PageAccess* pages, uint64_t* root, uint64_t* root_generation, uint64_t* mod_counter)
+      : pages_(pages), root_(root), root_generation_(root_generation), mod_counter_(mod_counter) {}
 
   static size_t max_key_size(uint32_t page_size) { return node::max_key_size(page_size); }
 
@@ -57,11 +69,13 @@ class BTree {
 
   // The value of cell `index` of a verified leaf page (follows overflow chains).
   static Result<std::string> read_value(PageAccess* pages, const uint8_t* leaf, size_t index);
-  // Reads a whole overflow chain, verifying page types, lengths and termination.
-  static Result<std::string> read_overflow(PageAccess* pages, uint64_t first, uint64_t length);
+  // Reads a whole overflow chain, verifying page types, generations (every page of a chain
+  // carries the generation that wrote it), lengths and termination.
+  static Result<std::string> read_overflow(PageAccess* pages, uint64_t first,
+                                           uint64_t generation, uint64_t length);
   // Page numbers of an overflow chain; appends the bytes to *data if given.
   static Result<std::vector<uint64_t>> overflow_pages(PageAccess* pages, uint64_t first,
-                                                       uint64_t length,
+                                                       uint64_t generation, uint64_t length,
                                                        std::string* data = nullptr);
 
  private:
@@ -77,12 +91,13 @@ class BTree {
   Status rebalance(std::vector<Frame>* path, size_t level);
   Result<std::string> make_cell(std::string_view key, std::string_view value);
   Result<uint64_t> write_overflow(std::string_view value);
-  Status free_overflow(uint64_t first, uint64_t length);
+  Status free_overflow(uint64_t first, uint64_t generation, uint64_t length);
   static size_t split_point(const std::vector<std::string>& cells, size_t inserted_at,
                             size_t usable);
 
   PageAccess* pages_;
   uint64_t* root_;
+  uint64_t* root_generation_;
   uint64_t* mod_counter_;
 };
 

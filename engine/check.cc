@@ -96,7 +96,9 @@ class Checker {
     pages_[1] = page_use(PageRole::kMeta);
     check_meta_slots(slots);
     check_file_length();
-    if (meta_.root != 0) walk(meta_.root, 0, 1, std::nullopt, std::nullopt);
+    if (meta_.root != 0) {
+      walk(meta_.root, meta_.root_generation, 0, 1, std::nullopt, std::nullopt);
+    }
     check_freelist();
     report_leaked();
   }
@@ -193,8 +195,18 @@ class Checker {
     }
   }
 
-  void walk(uint64_t page_no, uint64_t referrer, uint32_t depth, std::optional<std::string> lo,
-            std::optional<std::string> hi) {
+  // A checksum-valid page of another generation than its pointer records is stale.
+  void check_generation(uint64_t page_no, std::string_view key, const uint8_t* p,
+                        uint64_t expected) {
+    if (page_generation(p) != expected) {
+      issue(page_no, key,
+            "stale page: written by generation " + std::to_string(page_generation(p)) +
+                ", but the pointer to it expects generation " + std::to_string(expected));
+    }
+  }
+
+  void walk(uint64_t page_no, uint64_t generation, uint64_t referrer, uint32_t depth,
+            std::optional<std::string> lo, std::optional<std::string> hi) {
     if (depth > kMaxTreeDepth) {
       issue(page_no, "", "tree deeper than " + std::to_string(kMaxTreeDepth) + " levels");
       return;
@@ -209,6 +221,7 @@ class Checker {
       return;
     }
     const uint8_t* p = page->data();
+    check_generation(page_no, "", p, generation);
     PageType type = page_type(p);
     if (type != PageType::kLeaf && type != PageType::kBranch) {
       issue(page_no, "", std::string("expected a tree page, found ") + page_type_name(type));
@@ -245,7 +258,9 @@ class Checker {
         check_bounds(page_no, k, lo, hi);
         ++report_->keys;
         node::LeafValue v = node::leaf_value(p, i);
-        if (v.overflow) check_overflow(page_no, k, v.overflow_page, v.length);
+        if (v.overflow) {
+          check_overflow(page_no, k, v.overflow_page, v.overflow_generation, v.length);
+        }
       }
       return;
     }
@@ -263,7 +278,8 @@ class Checker {
       std::optional<std::string> child_hi =
           next < n ? std::optional<std::string>(node::key(p, next)) : hi;
       if (i > 0) check_bounds(page_no, node::key(p, i), lo, hi);
-      walk(node::child(p, i), page_no, depth + 1, child_lo, child_hi);
+      walk(node::child(p, i), node::child_generation(p, i), page_no, depth + 1, child_lo,
+           child_hi);
     }
   }
 
@@ -275,7 +291,8 @@ class Checker {
     }
   }
 
-  void check_overflow(uint64_t leaf_no, std::string_view k, uint64_t first, uint64_t length) {
+  void check_overflow(uint64_t leaf_no, std::string_view k, uint64_t first, uint64_t generation,
+                      uint64_t length) {
     size_t capacity = meta_.page_size - kOverflowHeaderSize;
     uint64_t expected = (length + capacity - 1) / capacity;
     uint64_t page_no = first, referrer = leaf_no, seen = 0, remaining = length;
@@ -297,6 +314,7 @@ class Checker {
         return;
       }
       const uint8_t* p = page->data();
+      check_generation(page_no, k, p, generation);
       if (page_type(p) != PageType::kOverflow) {
         issue(page_no, k,
               std::string("expected an overflow page, found ") + page_type_name(page_type(p)));
@@ -332,6 +350,7 @@ class Checker {
         return;
       }
       const uint8_t* p = page->data();
+      check_generation(page_no, "", p, meta_.generation);
       if (page_type(p) != PageType::kFreelist) {
         issue(page_no, "",
               std::string("expected a freelist page, found ") + page_type_name(page_type(p)));

@@ -2,9 +2,9 @@
 
 namespace strata {
 
-Result<PageRef> Cursor::load(uint64_t page_no) {
+Result<PageRef> Cursor::load(uint64_t page_no, uint64_t generation) {
   ++pages_visited_;
-  return pages_->read(page_no);
+  return pages_->read_expected(page_no, generation);
 }
 
 void Cursor::set_current() {
@@ -13,10 +13,10 @@ void Cursor::set_current() {
   valid_ = true;
 }
 
-Status Cursor::descend_edge(uint64_t page_no, Edge edge) {
+Status Cursor::descend_edge(uint64_t page_no, uint64_t generation, Edge edge) {
   while (true) {
     if (stack_.size() >= kMaxTreeDepth) return Status::corruption("tree too deep (cycle?)");
-    STRATA_ASSIGN(PageRef page, load(page_no));
+    STRATA_ASSIGN(PageRef page, load(page_no, generation));
     const uint8_t* p = page->data();
     uint16_t n = node::count(p);
     if (node::is_leaf(p)) {
@@ -32,6 +32,7 @@ Status Cursor::descend_edge(uint64_t page_no, Edge edge) {
     size_t idx = edge == Edge::kFirst ? 0 : n - 1u;
     stack_.push_back({page, idx});
     page_no = node::child(p, idx);
+    generation = node::child_generation(p, idx);
   }
 }
 
@@ -44,6 +45,7 @@ Status Cursor::step_leaf(bool forward) {
     if (forward ? f.index + 1 < n : f.index > 0) {
       f.index = forward ? f.index + 1 : f.index - 1;
       return descend_edge(node::child(f.page->data(), f.index),
+                          node::child_generation(f.page->data(), f.index),
                           forward ? Edge::kFirst : Edge::kLast);
     }
     stack_.pop_back();
@@ -57,7 +59,7 @@ Status Cursor::first() {
   valid_ = false;
   seen_mod_ = *mod_counter_;
   if (*root_ == 0) return Status::ok();
-  return descend_edge(*root_, Edge::kFirst);
+  return descend_edge(*root_, *root_generation_, Edge::kFirst);
 }
 
 Status Cursor::last() {
@@ -65,7 +67,7 @@ Status Cursor::last() {
   valid_ = false;
   seen_mod_ = *mod_counter_;
   if (*root_ == 0) return Status::ok();
-  return descend_edge(*root_, Edge::kLast);
+  return descend_edge(*root_, *root_generation_, Edge::kLast);
 }
 
 Status Cursor::seek(std::string_view target) {
@@ -73,10 +75,11 @@ Status Cursor::seek(std::string_view target) {
   valid_ = false;
   seen_mod_ = *mod_counter_;
   uint64_t page_no = *root_;
+  uint64_t generation = *root_generation_;
   if (page_no == 0) return Status::ok();
   while (true) {
     if (stack_.size() >= kMaxTreeDepth) return Status::corruption("tree too deep (cycle?)");
-    STRATA_ASSIGN(PageRef page, load(page_no));
+    STRATA_ASSIGN(PageRef page, load(page_no, generation));
     const uint8_t* p = page->data();
     if (node::is_leaf(p)) {
       bool exact = false;
@@ -91,6 +94,7 @@ Status Cursor::seek(std::string_view target) {
     size_t idx = node::child_index(p, target);
     stack_.push_back({page, idx});
     page_no = node::child(p, idx);
+    generation = node::child_generation(p, idx);
   }
 }
 

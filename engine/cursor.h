@@ -18,9 +18,10 @@ namespace strata {
 
 class Cursor {
  public:
-  // REQUIRES: pages, root and mod_counter outlive the cursor.
-  Cursor(PageAccess* pages, const uint64_t* root, const uint64_t* mod_counter)
-      : pages_(pages), root_(root), mod_counter_(mod_counter) {}
+  // REQUIRES: pages, root, root_generation and mod_counter outlive the cursor.
+  Cursor(PageAccess* pages, const uint64_t* root, const uint64_t* root_generation,
+         const uint64_t* mod_counter)
+      : pages_(pages), root_(root), root_generation_(root_generation), mod_counter_(mod_counter) {}
 
   Status first();
   Status last();
@@ -50,14 +51,15 @@ class Cursor {
   };
   enum class Edge { kFirst, kLast };
 
-  Status descend_edge(uint64_t page_no, Edge edge);
+  Status descend_edge(uint64_t page_no, uint64_t generation, Edge edge);
   // After the leaf frame moved off its end, climb and descend to the neighbour leaf.
   Status step_leaf(bool forward);
   void set_current();
-  Result<PageRef> load(uint64_t page_no);
+  Result<PageRef> load(uint64_t page_no, uint64_t generation);
 
   PageAccess* pages_;
   const uint64_t* root_;
+  const uint64_t* root_generation_;
   const uint64_t* mod_counter_;
   uint64_t seen_mod_ = 0;
   std::vector<Frame> stack_;

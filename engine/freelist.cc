@@ -76,8 +76,8 @@ void Freelist::encode(const std::vector<FreeRun>& runs, const std::vector<uint64
   }
 }
 
-Result<Freelist> Freelist::load(PageAccess* pages, uint64_t head, uint64_t page_count,
-                                std::vector<uint64_t>* chain) {
+Result<Freelist> Freelist::load(PageAccess* pages, uint64_t head, uint64_t generation,
+                                uint64_t page_count, std::vector<uint64_t>* chain) {
   Freelist fl;
   std::set<uint64_t> seen;  // every page accounted for: chain pages and runs
   size_t per_page = runs_per_page(pages->page_size());
@@ -92,7 +92,7 @@ Result<Freelist> Freelist::load(PageAccess* pages, uint64_t head, uint64_t page_
       return Status::corruption(where + ": listed twice (cycle in the freelist chain?)");
     }
     chain->push_back(page_no);
-    STRATA_ASSIGN(PageRef page, pages->read(page_no));
+    STRATA_ASSIGN(PageRef page, pages->read_expected(page_no, generation));
     const uint8_t* p = page->data();
     STRATA_TRY(verify_page_type(p, page_no, PageType::kFreelist));
     size_t n = header_count(p);

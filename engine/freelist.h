@@ -61,9 +61,10 @@ class Freelist {
 
   // Reads the chain starting at head. Validates every page and run: runs lie in
   // [2, page_count), do not overlap, and the chain has no cycle. *chain gets
-  // the freelist's own page numbers.
-  static Result<Freelist> load(PageAccess* pages, uint64_t head, uint64_t page_count,
-                               std::vector<uint64_t>* chain);
+  // the freelist's own page numbers. Every commit writes a new chain, so each of its
+  // pages must carry the meta's generation (an older one is a stale page).
+  static Result<Freelist> load(PageAccess* pages, uint64_t head, uint64_t generation,
+                               uint64_t page_count, std::vector<uint64_t>* chain);
 
  private:
   std::set<uint64_t> free_;

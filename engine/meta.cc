@@ -12,6 +12,7 @@ constexpr size_t kOffRoot = 48;
 constexpr size_t kOffFreelist = 56;
 constexpr size_t kOffPageCount = 64;
 constexpr size_t kOffCommitPages = 72;
+constexpr size_t kOffRootGeneration = 80;
 
 Status slot_error(uint64_t slot, const std::string& why) {
   return Status::corruption("meta slot " + std::to_string(slot) + ": " + why);
@@ -27,6 +28,7 @@ void encode_meta(const Meta& meta, uint8_t* page) {
   store_u64(page + kOffFreelist, meta.freelist_head);
   store_u64(page + kOffPageCount, meta.page_count);
   store_u64(page + kOffCommitPages, meta.commit_pages);
+  store_u64(page + kOffRootGeneration, meta.root_generation);
   seal_page(page, meta.page_size, meta.slot(), meta.generation);
 }
 
@@ -67,6 +69,7 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   meta.freelist_head = load_u64(bytes + kOffFreelist);
   meta.page_count = load_u64(bytes + kOffPageCount);
   meta.commit_pages = load_u64(bytes + kOffCommitPages);
+  meta.root_generation = load_u64(bytes + kOffRootGeneration);
   if (strict && meta.generation % 2 != slot) {
     return slot_error(slot, "generation " + std::to_string(meta.generation) +
                                 " does not belong in this slot");
@@ -74,6 +77,10 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   if (meta.page_count < kFirstDataPage) return slot_error(slot, "page count below 2");
   if (meta.root != 0 && (meta.root < kFirstDataPage || meta.root >= meta.page_count)) {
     return slot_error(slot, "root page " + std::to_string(meta.root) + " out of range");
+  }
+  if (meta.root != 0 && (meta.root_generation == 0 || meta.root_generation > meta.generation)) {
+    return slot_error(slot, "root generation " + std::to_string(meta.root_generation) +
+                                " out of range");
   }
   if (meta.freelist_head != 0 &&
       (meta.freelist_head < kFirstDataPage || meta.freelist_head >= meta.page_count)) {

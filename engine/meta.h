@@ -10,13 +10,17 @@
 //
 //   offset  size  field
 //   32      8     magic          "STRATADB"
-//   40      4     format_version 1
+//   40      4     format_version 2
 //   44      4     page_size      power of two, 512..65536
 //   48      8     root           root page of the B+ tree, 0 = empty tree
 //   56      8     freelist_head  first freelist page, 0 = no freelist pages
 //   64      8     page_count     pages 0..page_count-1 are in use or free
 //   72      8     commit_pages   pages the commit wrote (diagnostic)
-//   80      ...   zero
+//   80      8     root_generation  the generation that wrote the root page
+//   88      ...   zero
+//
+// Freelist pages are rewritten by every commit, so they carry the meta's generation.
+// Format 2 added root_generation and the generation in every pointer (node.h).
 #pragma once
 
 #include <cstdint>
@@ -29,13 +33,14 @@
 namespace strata {
 
 inline constexpr char kMetaMagic[8] = {'S', 'T', 'R', 'A', 'T', 'A', 'D', 'B'};
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr uint64_t kFirstDataPage = 2;  // pages 0 and 1 are the meta slots
 
 struct Meta {
   uint32_t page_size = kDefaultPageSize;
   uint64_t generation = 0;
   uint64_t root = 0;
+  uint64_t root_generation = 0;
   uint64_t freelist_head = 0;
   uint64_t page_count = kFirstDataPage;
   uint64_t commit_pages = 0;

@@ -13,7 +13,7 @@ inline size_t cell_size_at(const uint8_t* c, bool leaf) {
   size_t key_len = load_u16(c);
   if (!leaf) return kBranchCellHeader + key_len;
   uint32_t field = load_u32(c + 2);
-  size_t payload = (field & kOverflowFlag) ? 8 : (field & ~kOverflowFlag);
+  size_t payload = (field & kOverflowFlag) ? kOverflowRefSize : (field & ~kOverflowFlag);
   return kLeafCellHeader + key_len + payload;
 }
 
@@ -52,14 +52,16 @@ LeafValue leaf_value(const uint8_t* page, size_t i) {
   const uint8_t* payload = c + kLeafCellHeader + key_len;
   if (v.overflow) {
     v.overflow_page = load_u64(payload);
+    v.overflow_generation = load_u64(payload + 8);
   } else {
     v.inline_bytes = {reinterpret_cast<const char*>(payload), v.length};
   }
   return v;
 }
 
-void set_child(uint8_t* page, size_t i, uint64_t child_page) {
+void set_child(uint8_t* page, size_t i, uint64_t child_page, uint64_t generation) {
   store_u64(page + slot(page, i) + 2, child_page);
+  store_u64(page + slot(page, i) + 10, generation);
 }
 
 size_t lower_bound(const uint8_t* page, std::string_view target, bool* exact) {
@@ -153,28 +155,31 @@ std::string make_leaf_cell(std::string_view k, std::string_view value) {
   return c;
 }
 
-std::string make_leaf_overflow_cell(std::string_view k, uint64_t length, uint64_t first_page) {
-  std::string c(kLeafCellHeader + k.size() + 8, '\0');
+std::string make_leaf_overflow_cell(std::string_view k, uint64_t length, uint64_t first_page,
+                                    uint64_t generation) {
+  std::string c(kLeafCellHeader + k.size() + kOverflowRefSize, '\0');
   auto* p = reinterpret_cast<uint8_t*>(c.data());
   store_u16(p, static_cast<uint16_t>(k.size()));
   store_u32(p + 2, static_cast<uint32_t>(length) | kOverflowFlag);
   std::memcpy(p + kLeafCellHeader, k.data(), k.size());
   store_u64(p + kLeafCellHeader + k.size(), first_page);
+  store_u64(p + kLeafCellHeader + k.size() + 8, generation);
   return c;
 }
 
-std::string make_branch_cell(std::string_view k, uint64_t child_page) {
+std::string make_branch_cell(std::string_view k, uint64_t child_page, uint64_t generation) {
   std::string c(kBranchCellHeader + k.size(), '\0');
   auto* p = reinterpret_cast<uint8_t*>(c.data());
   store_u16(p, static_cast<uint16_t>(k.size()));
   store_u64(p + 2, child_page);
+  store_u64(p + 10, generation);
   if (!k.empty()) std::memcpy(p + kBranchCellHeader, k.data(), k.size());
   return c;
 }
 
 std::string with_branch_key(std::string_view branch_cell, std::string_view k) {
-  uint64_t child_page = load_u64(reinterpret_cast<const uint8_t*>(branch_cell.data()) + 2);
-  return make_branch_cell(k, child_page);
+  const auto* b = reinterpret_cast<const uint8_t*>(branch_cell.data());
+  return make_branch_cell(k, load_u64(b + 2), load_u64(b + 10));
 }
 
 std::string_view cell_key(std::string_view cell_view, bool leaf) {

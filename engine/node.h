@@ -9,14 +9,18 @@
 //
 // Leaf cell:    u16 key_len | u32 value_field | key | payload
 //               value_field bit 31 = overflow; bits 0..30 = value length.
-//               payload = the value (inline) or u64 first overflow page.
-// Branch cell:  u16 key_len | u64 child | key
+//               payload = the value (inline), or u64 first overflow page and u64 the
+//               generation that wrote the chain.
+// Branch cell:  u16 key_len | u64 child | u64 child_generation | key
 //               Cell 0's key is empty and means "minus infinity": child i holds
 //               keys in [key_i, key_{i+1}).
+// Every pointer carries the generation of the page it points to, and every read through it
+// checks the page's header says the same: a page that a lost or misdirected write left in
+// an older, checksum-valid state is then corruption, never a silently stale answer.
 //
 // Limits (so that any page can always be split in two): a cell is at most
 // max_cell_size(page_size) bytes, a quarter of the usable space. Keys are at
-// most max_key_size(page_size) (998 bytes at 4 KiB pages, 104 at 512); values that would
+// most max_key_size(page_size) (990 bytes at 4 KiB pages, 94 at 512); values that would
 // make a leaf cell larger go to an overflow chain.
 #pragma once
 
@@ -33,14 +37,15 @@ inline constexpr size_t kNodeHeaderSize = 40;
 inline constexpr size_t kOffContentStart = 32;
 inline constexpr size_t kOffGarbage = 36;
 inline constexpr size_t kLeafCellHeader = 6;
-inline constexpr size_t kBranchCellHeader = 10;
+inline constexpr size_t kBranchCellHeader = 18;
+inline constexpr size_t kOverflowRefSize = 16;  // u64 first page | u64 generation
 inline constexpr uint32_t kOverflowFlag = 0x80000000u;
 inline constexpr uint32_t kMaxValueSize = 0x7fffffffu;
 
 inline size_t usable_space(uint32_t page_size) { return page_size - kNodeHeaderSize; }
 inline size_t max_cell_size(uint32_t page_size) { return usable_space(page_size) / 4 - 2; }
 inline size_t max_key_size(uint32_t page_size) {
-  return max_cell_size(page_size) - kLeafCellHeader - 8;
+  return max_cell_size(page_size) - kLeafCellHeader - kOverflowRefSize;
 }
 
 void init(uint8_t* page, uint32_t page_size, PageType type, uint64_t page_no);
@@ -66,11 +71,15 @@ struct LeafValue {
   uint64_t length = 0;         // full value length
   std::string_view inline_bytes;  // the value, when !overflow
   uint64_t overflow_page = 0;     // first overflow page, when overflow
+  uint64_t overflow_generation = 0;  // the generation that wrote the chain, when overflow
 };
 LeafValue leaf_value(const uint8_t* page, size_t i);
 
 inline uint64_t child(const uint8_t* page, size_t i) { return load_u64(cell(page, i) + 2); }
-void set_child(uint8_t* page, size_t i, uint64_t child_page);
+inline uint64_t child_generation(const uint8_t* page, size_t i) {
+  return load_u64(cell(page, i) + 10);
+}
+void set_child(uint8_t* page, size_t i, uint64_t child_page, uint64_t generation);
 
 // First index whose key is >= key (count if none); *exact if equal.
 size_t lower_bound(const uint8_t* page, std::string_view key, bool* exact);
@@ -90,9 +99,10 @@ void remove_cell(uint8_t* page, size_t index);
 void rebuild(uint8_t* page, uint32_t page_size, const std::vector<std::string>& cells);
 
 std::string make_leaf_cell(std::string_view key, std::string_view value);
-std::string make_leaf_overflow_cell(std::string_view key, uint64_t length, uint64_t first_page);
-std::string make_branch_cell(std::string_view key, uint64_t child_page);
-// A branch cell's key replaced (keeps the child).
+std::string make_leaf_overflow_cell(std::string_view key, uint64_t length, uint64_t first_page,
+                                    uint64_t generation);
+std::string make_branch_cell(std::string_view key, uint64_t child_page, uint64_t generation);
+// A branch cell's key replaced (keeps the child and its generation).
 std::string with_branch_key(std::string_view branch_cell, std::string_view key);
 // The key inside a cell's bytes.
 std::string_view cell_key(std::string_view cell_bytes, bool leaf);

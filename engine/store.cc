@@ -101,11 +101,12 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
   store->pager_ = std::make_unique<Pager>(store->file_.get(), store->page_size_, options.cache_bytes);
 
   // Load the freelist through a read transaction's view of the pages.
-  ReadTx loader(store.get(), store->meta_.generation, store->meta_.root);
+  ReadTx loader(store.get(), store->meta_.generation, store->meta_.root,
+                store->meta_.root_generation);
   loader.generation_ = 0;  // not registered as a reader
   STRATA_ASSIGN(store->freelist_,
-                Freelist::load(&loader, store->meta_.freelist_head, store->meta_.page_count,
-                               &store->freelist_chain_));
+                Freelist::load(&loader, store->meta_.freelist_head, store->meta_.generation,
+                               store->meta_.page_count, &store->freelist_chain_));
   // No reader exists yet and every pending commit is durable: all pending pages are free.
   store->freelist_.release_all();
   return store;
@@ -145,7 +146,8 @@ StoreStats Store::stats() const {
 Result<std::unique_ptr<ReadTx>> Store::begin_read() {
   std::lock_guard<std::mutex> lock(mu_);
   readers_.insert(meta_.generation);
-  return std::unique_ptr<ReadTx>(new ReadTx(this, meta_.generation, meta_.root));
+  return std::unique_ptr<ReadTx>(
+      new ReadTx(this, meta_.generation, meta_.root, meta_.root_generation));
 }
 
 void Store::end_read(uint64_t generation) {
@@ -225,6 +227,7 @@ Status Store::commit(WriteTx* tx) {
   next.page_size = ps;
   next.generation = generation;
   next.root = tx->root_;
+  next.root_generation = tx->root_ == 0 ? 0 : tx->root_generation_;
   next.freelist_head = chain.empty() ? 0 : chain[0];
   next.page_count = tx->page_count_;
   next.commit_pages = pages.size();
@@ -293,7 +296,7 @@ Status Store::commit(WriteTx* tx) {
 // ---------------------------------------------------------------- Tx
 
 Result<std::optional<std::string>> Tx::get(std::string_view key) {
-  BTree tree(this, &root_, &mod_counter_);
+  BTree tree(this, &root_, &root_generation_, &mod_counter_);
   return tree.get(key);
 }
 
@@ -370,7 +373,7 @@ Status WriteTx::retire(uint64_t page_no) {
 
 Status WriteTx::put(std::string_view key, std::string_view value) {
   if (finished_) return Status::invalid_argument("transaction already finished");
-  BTree tree(this, &root_, &mod_counter_);
+  BTree tree(this, &root_, &root_generation_, &mod_counter_);
   if (recording_) {
     STRATA_ASSIGN(std::optional<std::string> old, tree.get(key));
     undo_.emplace_back(std::string(key), std::move(old));
@@ -380,7 +383,7 @@ Status WriteTx::put(std::string_view key, std::string_view value) {
 
 Result<bool> WriteTx::del(std::string_view key) {
   if (finished_) return Status::invalid_argument("transaction already finished");
-  BTree tree(this, &root_, &mod_counter_);
+  BTree tree(this, &root_, &root_generation_, &mod_counter_);
   if (recording_) {
     STRATA_ASSIGN(std::optional<std::string> old, tree.get(key));
     if (!old) return false;
@@ -401,7 +404,7 @@ void WriteTx::end_statement() {
 
 Status WriteTx::undo_statement() {
   recording_ = false;
-  BTree tree(this, &root_, &mod_counter_);
+  BTree tree(this, &root_, &root_generation_, &mod_counter_);
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
     if (it->second) {
       STRATA_TRY(tree.put(it->first, *it->second));

@@ -140,17 +140,19 @@ class Tx : public PageAccess {
 
   Result<std::optional<std::string>> get(std::string_view key);
   // A cursor over this transaction's view. REQUIRES: the tx outlives it.
-  Cursor cursor() { return Cursor(this, &root_, &mod_counter_); }
+  Cursor cursor() { return Cursor(this, &root_, &root_generation_, &mod_counter_); }
   uint64_t generation() const { return generation_; }
   uint64_t root() const { return root_; }
+  uint64_t root_generation() const { return root_generation_; }
   Store* store() { return store_; }
 
  protected:
-  Tx(Store* store, uint64_t generation, uint64_t root)
-      : store_(store), generation_(generation), root_(root) {}
+  Tx(Store* store, uint64_t generation, uint64_t root, uint64_t root_generation)
+      : store_(store), generation_(generation), root_(root), root_generation_(root_generation) {}
   Store* store_;
   uint64_t generation_;
   uint64_t root_;
+  uint64_t root_generation_;
   uint64_t mod_counter_ = 0;
 };
 
@@ -158,6 +160,8 @@ class ReadTx : public Tx {
  public:
   ~ReadTx() override;
   Result<PageRef> read(uint64_t page_no) override;
+  bool owns(uint64_t) const override { return false; }
+  uint64_t write_generation() const override { return generation_; }
   Result<uint8_t*> mutable_page(uint64_t* page_no) override;
   Result<uint8_t*> allocate(uint64_t* page_no) override;
   Status retire(uint64_t page_no) override;
@@ -193,11 +197,14 @@ class WriteTx : public Tx {
   Result<uint8_t*> mutable_page(uint64_t* page_no) override;
   Result<uint8_t*> allocate(uint64_t* page_no) override;
   Status retire(uint64_t page_no) override;
+  bool owns(uint64_t page_no) const override { return dirty_.count(page_no) != 0; }
+  uint64_t write_generation() const override { return generation_ + 1; }
 
  private:
   friend class Store;
   WriteTx(Store* store, const Meta& meta)
-      : Tx(store, meta.generation, meta.root), page_count_(meta.page_count) {}
+      : Tx(store, meta.generation, meta.root, meta.root_generation),
+        page_count_(meta.page_count) {}
 
   std::unordered_map<uint64_t, std::shared_ptr<PageBuf>> dirty_;
   std::vector<uint64_t> reusable_;   // allocated and retired by this tx: free again

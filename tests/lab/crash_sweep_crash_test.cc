@@ -84,7 +84,7 @@ TEST(IoErrorSweep, EveryHonestFaultRecoversAndNoAnswerIsWrong) {
 }
 
 TEST(DishonestSweep, LiesAreDetectedOrRecoveredNeverSilentlyWrong) {
-  for (const std::string workload : {"default", "many-tables", "big-values"}) {
+  for (const std::string workload : {"default", "churn", "many-tables", "big-values"}) {
     SweepOptions o = honest(workload);
     o.policies.clear();
     o.faults = {faults::FaultKind::kBitFlip, faults::FaultKind::kMisdirectedWrite,

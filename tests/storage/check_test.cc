@@ -39,13 +39,15 @@ class FileBuilder {
   // A leaf cell whose value lives in an overflow chain starting at first_page.
   void overflow_leaf(uint64_t page_no, const std::string& key, uint64_t length,
                      uint64_t first_page) {
-    node_page(page_no, PageType::kLeaf, {node::make_leaf_overflow_cell(key, length, first_page)});
+    node_page(page_no, PageType::kLeaf,
+              {node::make_leaf_overflow_cell(key, length, first_page, kGeneration)});
   }
   // children: (separator, child); the first separator is ignored (minus infinity).
   void branch(uint64_t page_no, const std::vector<std::pair<std::string, uint64_t>>& children) {
     std::vector<std::string> cells;
     for (size_t i = 0; i < children.size(); ++i) {
-      cells.push_back(node::make_branch_cell(i == 0 ? "" : children[i].first, children[i].second));
+      cells.push_back(node::make_branch_cell(i == 0 ? "" : children[i].first, children[i].second,
+                                             kGeneration));
     }
     node_page(page_no, PageType::kBranch, cells);
   }
@@ -82,6 +84,7 @@ class FileBuilder {
       meta.page_size = kPageSize;
       meta.generation = generation;
       meta.root = root;
+      meta.root_generation = root == 0 ? 0 : generation;
       meta.freelist_head = freelist_head;
       meta.page_count = page_count;
       encode_meta(meta, bytes.data() + meta.slot() * kPageSize);
@@ -514,10 +517,15 @@ TEST_F(DamagedFileTest, PageFromAFutureGenerationIsNamed) {
   seal_page(page(leaves_[1]), kPageSize, leaves_[1], generation_ + 2);
   save();
   CheckReport report = check_path(&vfs_, "/db");
-  ASSERT_EQ(report.issues.size(), 1u) << report.to_string();
+  // Two findings, both true: the page is newer than the meta, and it is not the version
+  // its parent's pointer records.
+  ASSERT_EQ(report.issues.size(), 2u) << report.to_string();
   EXPECT_TRUE(names(report, leaves_[1],
                     "written by generation " + std::to_string(generation_ + 2) +
                         ", newer than the meta's " + std::to_string(generation_)))
+      << report.to_string();
+  EXPECT_TRUE(names(report, leaves_[1], "stale page: written by generation " +
+                                            std::to_string(generation_ + 2)))
       << report.to_string();
 }
 

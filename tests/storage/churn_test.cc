@@ -59,7 +59,8 @@ void collect_reachable(Tx* tx, uint64_t page_no, std::set<uint64_t>* pages) {
       node::LeafValue value = node::leaf_value(p, i);
       if (!value.overflow) continue;
       ASSERT_OK_AND_ASSIGN(std::vector<uint64_t> chain,
-                           BTree::overflow_pages(tx, value.overflow_page, value.length));
+                           BTree::overflow_pages(tx, value.overflow_page,
+                                                 value.overflow_generation, value.length));
       pages->insert(chain.begin(), chain.end());
     } else {
       ASSERT_NO_FATAL_FAILURE(collect_reachable(tx, node::child(p, i), pages));
@@ -117,7 +118,8 @@ void run_balanced_churn(Churn mode) {
     ASSERT_OK(writer->commit());
   }
 
-  constexpr int kCommits = 200;
+  // The first half settles the tree's shape (the plateau); the second half must not grow.
+  constexpr int kCommits = 400;
   std::vector<uint64_t> page_count(kCommits + 1), file_bytes(kCommits + 1);
   size_t most_copied = 0;  // the most pages one commit wrote
   for (int commit = 1; commit <= kCommits; ++commit) {
@@ -150,17 +152,19 @@ void run_balanced_churn(Churn mode) {
   auto max_over = [](const std::vector<uint64_t>& v, int from, int to) {
     return *std::max_element(v.begin() + from, v.begin() + to + 1);
   };
-  const uint64_t plateau = max_over(page_count, 51, 100);
-  const uint64_t later = max_over(page_count, 101, kCommits);
+  const uint64_t plateau = max_over(page_count, kCommits / 4 + 1, kCommits / 2);
+  const uint64_t later = max_over(page_count, kCommits / 2 + 1, kCommits);
   const uint64_t page_size = store->page_size();
   if (mode == Churn::kQueue) {
     EXPECT_EQ(later, plateau);
-    EXPECT_EQ(page_count[kCommits], page_count[100]);
-    EXPECT_EQ(max_over(file_bytes, 101, kCommits), max_over(file_bytes, 51, 100));
+    EXPECT_EQ(page_count[kCommits], page_count[kCommits / 2]);
+    EXPECT_EQ(max_over(file_bytes, kCommits / 2 + 1, kCommits),
+              max_over(file_bytes, kCommits / 4 + 1, kCommits / 2));
   } else {
     EXPECT_GE(later, plateau);
     EXPECT_LT(later - plateau, most_copied / 4);
-    EXPECT_LT(max_over(file_bytes, 101, kCommits) - max_over(file_bytes, 51, 100),
+    EXPECT_LT(max_over(file_bytes, kCommits / 2 + 1, kCommits) -
+                  max_over(file_bytes, kCommits / 4 + 1, kCommits / 2),
               most_copied / 4 * page_size);
   }
   EXPECT_LE(file_bytes[kCommits], page_count[kCommits] * page_size);
