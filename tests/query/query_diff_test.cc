@@ -450,6 +450,8 @@ TEST(QueryDiffCorpus, ViewsAreNamedSelects) {
                      "DROP VIEW tv",
                      "SELECT * FROM tv",
                  });
+  // Views live in the catalog beside tables: the SQL layer's invariants still hold.
+  EXPECT_EQ(check_indexes(d.db()), "");
 }
 
 TEST(QueryDiffCorpus, SubqueriesAndAggregatesInWriteStatements) {
@@ -474,6 +476,14 @@ TEST(QueryDiffCorpus, SubqueriesAndAggregatesInWriteStatements) {
           "INSERT INTO codes SELECT dept, count(*) FROM emp GROUP BY dept",
           "INSERT INTO codes SELECT 1 UNION SELECT 2",
           "SELECT * FROM codes ORDER BY rowid",
+          "CREATE TABLE seq(id INTEGER PRIMARY KEY, a INTEGER, b)",
+          "INSERT INTO seq VALUES (1, 5, 'x'), (2, 3, 'y'), (3, 9, 'x'), (4, 1, 'z')",
+          "UPDATE seq SET a = (SELECT count(*) FROM seq AS s WHERE s.a < seq.a)",
+          "SELECT * FROM seq ORDER BY id",
+          "UPDATE seq SET b = (SELECT max(b) FROM seq) WHERE a = (SELECT min(a) FROM seq)",
+          "SELECT * FROM seq ORDER BY id",
+          "DELETE FROM seq WHERE EXISTS (SELECT 1 FROM seq AS s WHERE s.a > seq.a AND s.b = seq.b)",
+          "SELECT * FROM seq ORDER BY id",
           "CREATE TABLE chk(a CHECK (a > (SELECT 1)))",
           "CREATE TABLE dflt(a DEFAULT ((SELECT 1)))",
           "UPDATE emp SET pay = count(*)",
