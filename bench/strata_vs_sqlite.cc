@@ -10,10 +10,14 @@
 //      transaction through a prepared statement
 //   W2 point lookups by id;  W3 range scans of 10,000 ids, and a full scan
 //   W4 CREATE INDEX on a, then lookups by a
+//   W6 u(id INTEGER PRIMARY KEY, g, w) with N/5 rows; t joined with u on u's primary key
+//      (u.id = t.a % (N/5) + 1) and grouped into 100 groups of u.g; and a GROUP BY over t
+//      into 100 groups (rows of t per second)
 // SQLite runs with its defaults (synchronous=FULL, rollback journal); both use
 // real files under --dir.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -237,6 +241,64 @@ int main(int argc, char** argv) {
   Figures s5, l5;
   point("SELECT id FROM t WHERE a = ?", lookups / 2, 0x7fffffff, 9, &s5, &l5);
   report("W4 index lookups by a", static_cast<double>(lookups / 2), s5, l5);
+
+  // W6 a join on the primary key, grouped; and a GROUP BY over t
+  int64_t u_rows = std::max<int64_t>(1, rows / 5);
+  {
+    const char* u_schema = "CREATE TABLE u(id INTEGER PRIMARY KEY, g INTEGER, w TEXT)";
+    strata.exec(u_schema);
+    lite.exec(u_schema);
+    strata.exec("BEGIN");
+    auto ins = strata.prepare("INSERT INTO u VALUES (?, ?, ?)");
+    for (int64_t i = 1; i <= u_rows; ++i) {
+      check(ins->reset(), "reset");
+      check(ins->bind(1, strata::Value::integer(i)), "bind");
+      check(ins->bind(2, strata::Value::integer(i % 100)), "bind");
+      check(ins->bind(3, strata::Value::text("w" + std::to_string(i))), "bind");
+      auto r = ins->step();
+      if (!r.ok()) die(r.status().to_string());
+    }
+    strata.exec("COMMIT");
+    lite.exec("BEGIN");
+    sqlite3_stmt* lins = lite.prepare("INSERT INTO u VALUES (?, ?, ?)");
+    for (int64_t i = 1; i <= u_rows; ++i) {
+      sqlite3_reset(lins);
+      sqlite3_bind_int64(lins, 1, i);
+      sqlite3_bind_int64(lins, 2, i % 100);
+      std::string w = "w" + std::to_string(i);
+      sqlite3_bind_text(lins, 3, w.data(), static_cast<int>(w.size()), SQLITE_TRANSIENT);
+      if (sqlite3_step(lins) != SQLITE_DONE) die(sqlite3_errmsg(lite.db));
+    }
+    sqlite3_finalize(lins);
+    lite.exec("COMMIT");
+  }
+  // Every result column is an integer; each row is folded into the checksum.
+  auto grouped = [&](const std::string& sql, Figures* s, Figures* l) {
+    auto t = Clock::now();
+    check(strata.db->execute(sql,
+                             [&](const strata::query::Statement& st) {
+                               for (int c = 0; c < st.column_count(); ++c)
+                                 s->checksum = mix(s->checksum, st.column(c).as_integer());
+                             }),
+          sql.c_str());
+    s->seconds = since(t);
+    sqlite3_stmt* st = lite.prepare(sql.c_str());
+    t = Clock::now();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      for (int c = 0; c < sqlite3_column_count(st); ++c)
+        l->checksum = mix(l->checksum, sqlite3_column_int64(st, c));
+    }
+    sqlite3_finalize(st);
+    l->seconds = since(t);
+  };
+  Figures s6, l6;
+  grouped("SELECT u.g, count(*), sum(t.a % 1000) FROM t JOIN u ON u.id = t.a % " +
+              std::to_string(u_rows) + " + 1 GROUP BY u.g ORDER BY u.g",
+          &s6, &l6);
+  report("W6 join on pk, GROUP BY (rows)", static_cast<double>(rows), s6, l6);
+  Figures s7, l7;
+  grouped("SELECT a % 100, count(*), sum(id) FROM t GROUP BY a % 100 ORDER BY 1", &s7, &l7);
+  report("W6 GROUP BY over t (rows)", static_cast<double>(rows), s7, l7);
 
   auto strata_stats = strata.db->store()->stats();
   std::printf("strata file: %llu pages of %u bytes\n", static_cast<unsigned long long>(strata_stats.page_count),

@@ -397,7 +397,7 @@ class Checker {
     if (!broken_.empty()) {
       std::sort(broken_.begin(), broken_.end());
       broken_.erase(std::unique(broken_.begin(), broken_.end()), broken_.end());
-      hint = " (the walk could not descend below page";
+      hint = " (perhaps accounted for by what the check could not read: page";
       hint += broken_.size() > 1 ? "s " : " ";
       for (size_t i = 0; i < broken_.size() && i < 8; ++i) {
         hint += (i ? ", " : "") + std::to_string(broken_[i]);

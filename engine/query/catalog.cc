@@ -106,9 +106,11 @@ Status check_conflict_clause(sql::ConflictAction on_conflict, bool autoincrement
   return Status::ok();
 }
 
-// A DEFAULT must be constant: SQLite refuses column references in it.
+// A DEFAULT must be constant: SQLite refuses column references and subqueries in it.
 bool refers_to_column(const sql::Expr& e) {
-  if (e.is<sql::ColumnRef>()) return true;
+  if (e.is<sql::ColumnRef>() || e.is<sql::Subquery>() || e.is<sql::Exists>()) return true;
+  if (const auto* in = e.as<sql::In>(); in != nullptr && in->kind != sql::InKind::kList)
+    return true;
   bool found = false;
   sql::for_each_child(e, [&](const sql::Expr& child) { found = found || refers_to_column(child); });
   return found;
@@ -420,6 +422,12 @@ std::vector<const TableDef*> Catalog::tables() const {
 std::vector<const IndexDef*> Catalog::all_indexes() const {
   std::vector<const IndexDef*> out;
   for (const auto& [name, idx] : indexes_) out.push_back(&idx);
+  return out;
+}
+
+std::vector<const ViewDef*> Catalog::views() const {
+  std::vector<const ViewDef*> out;
+  for (const auto& [name, view] : views_) out.push_back(&view);
   return out;
 }
 

@@ -107,6 +107,7 @@ class Catalog {
   std::vector<const IndexDef*> indexes_of(const TableDef& table) const;
   std::vector<const TableDef*> tables() const;  // sorted by name
   std::vector<const IndexDef*> all_indexes() const;
+  std::vector<const ViewDef*> views() const;  // sorted by name
 
   // Each writes through the transaction and updates this in-memory copy.
   // `sql_text` is the statement's source text, stored verbatim.

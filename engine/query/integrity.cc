@@ -163,23 +163,37 @@ class SqlChecker {
     }
   }
 
+  // Walks every key once. A key range it cannot read is reported once and skipped: the scan
+  // resumes at the next object; a failure that repeats without any key read in between
+  // (a damaged root or branch) is not reported again, and after many it gives up.
   void scan() {
     Cursor c = tx_->cursor();
     Status s = c.first();
-    std::string last;  // the last key visited
-    int skips = 0;
+    std::string last;  // the last key visited, or where the scan resumed
+    std::string repeated;
+    int streak = 0;
     while (true) {
       if (!s.is_ok()) {
         std::string target = past_object(last);
-        issue(0, last,
-              "the SQL check cannot read the keys after this one (" + s.to_string() +
-                  "); it resumes at " + (target.empty() ? "the end" : printable_key(target)));
-        if (target.empty() || ++skips > 100000) return;
+        if (s.to_string() != repeated) {
+          repeated = s.to_string();
+          issue(0, last,
+                std::string("the SQL check cannot read the keys ") +
+                    (last.empty() ? "from the first" : "after this one") + " (" + repeated +
+                    "); it resumes at " + (target.empty() ? "the end" : printable_key(target)));
+        }
+        if (target.empty()) return;
+        if (++streak > 64) {
+          issue(0, "", "the SQL check gives up: every key range it tries fails (" + repeated + ")");
+          return;
+        }
         last = target;
         s = c.seek(target);
         continue;
       }
       if (!c.valid()) return;
+      streak = 0;
+      repeated.clear();
       last.assign(c.key());
       visit(c);
       s = c.next();

@@ -66,6 +66,19 @@ void Explainer::line(int depth, const std::string& text, const std::string& coun
   lines_.push_back(std::move(out));
 }
 
+void Explainer::subqueries(int depth, const BoundExpr& e) {
+  if (e.kind == BoundKind::kSubquery) {
+    const auto* runner = dynamic_cast<const SubqueryRunner*>(e.subquery.get());
+    if (runner != nullptr) {
+      std::string what =
+          runner->plan().correlated ? "Subquery (correlated): " : "Subquery (runs once): ";
+      line(depth, what + e.text, count_text("runs", runner->runs()));
+      for (const std::string& l : runner->plan().explain(analyze_)) line(depth + 1, l);
+    }
+  }
+  for (const auto& a : e.args) subqueries(depth, *a);
+}
+
 // ---------------------------------------------------------------- OneRowOp
 
 Result<bool> OneRowOp::next() {
@@ -208,6 +221,7 @@ Result<bool> FilterOp::next() {
 void FilterOp::explain(Explainer* out, int depth) const {
   out->line(depth, "Filter " + predicate_->text,
             count_text("in", in_) + " " + count_text("matched", matched_));
+  out->subqueries(depth + 1, *predicate_);
   child_->explain(out, depth + 1);
 }
 
@@ -252,76 +266,97 @@ void NestedLoopJoinOp::explain(Explainer* out, int depth) const {
 
 HashJoinOp::HashJoinOp(Level* level, std::unique_ptr<FrameOp> outer, std::unique_ptr<FrameOp> build,
                        std::vector<Key> keys, BoundExprPtr residual, bool left,
-                       int build_first_slot, int build_slots)
+                       std::vector<int> slots)
     : FrameOp(level),
       outer_(std::move(outer)),
       build_(std::move(build)),
       keys_(std::move(keys)),
       residual_(std::move(residual)),
       left_(left),
-      first_slot_(build_first_slot),
-      slots_(build_slots) {}
+      slots_(std::move(slots)) {}
 
-size_t HashJoinOp::hash_row(const Row& key) const {
-  size_t h = 0;
-  for (const Value& v : key) h = h * 1000003u ^ hash_value(v);
-  return h;
+uint64_t HashJoinOp::hash_key() const {
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (const Value& v : key_) h = (h ^ hash_value(v)) * 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 29);
 }
 
-Result<bool> HashJoinOp::key_of(bool probe, Row* key) {
-  key->clear();
+Result<bool> HashJoinOp::compute_key(bool probe) {
+  key_.clear();
   for (const Key& k : keys_) {
     STRATA_ASSIGN(Value v, eval(probe ? *k.probe : *k.build, level_->ctx));
     if (v.is_null()) return false;
-    key->push_back(convert_for_comparison(v, k.affinity));
+    key_.push_back(convert_for_comparison(v, k.affinity));
   }
   return true;
 }
 
 Status HashJoinOp::open() {
-  entries_.clear();
-  buckets_.clear();
+  key_values_.clear();
+  slot_values_.clear();
+  hashes_.clear();
+  next_.clear();
+  entries_ = 0;
   STRATA_TRY(build_->open());
-  Row key;
   while (true) {
     STRATA_ASSIGN(bool got, build_->next());
     if (!got) break;
     ++built_;
-    STRATA_ASSIGN(bool usable, key_of(false, &key));
+    STRATA_ASSIGN(bool usable, compute_key(false));
     if (!usable) continue;
-    const Value* slots = level_->frame.data() + first_slot_;
-    entries_.push_back({key, Row(slots, slots + slots_)});
+    if (entries_ == kNone - 1) return Status::unsupported("a hash join build side of 2^32 rows");
+    hashes_.push_back(hash_key());
+    for (Value& v : key_) key_values_.push_back(std::move(v));
+    for (int slot : slots_) {
+      slot_values_.push_back(std::move(level_->frame[static_cast<size_t>(slot)]));
+    }
+    ++entries_;
   }
   size_t n = 16;
-  while (n < entries_.size() * 2) n *= 2;
-  buckets_.resize(n);
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    buckets_[hash_row(entries_[i].key) & (n - 1)].push_back(static_cast<uint32_t>(i));
+  while (n < static_cast<size_t>(entries_) * 2) n *= 2;
+  head_.assign(n, kNone);
+  next_.assign(entries_, kNone);
+  // Chains in insertion order (each entry appended at its chain's end), so that equal keys
+  // come out in build order.
+  std::vector<uint32_t> tail(n, kNone);
+  for (uint32_t i = 0; i < entries_; ++i) {
+    size_t b = hashes_[i] & (n - 1);
+    if (head_[b] == kNone) {
+      head_[b] = i;
+    } else {
+      next_[tail[b]] = i;
+    }
+    tail[b] = i;
   }
   need_outer_ = true;
   return outer_->open();
 }
 
 Result<bool> HashJoinOp::next() {
+  size_t nkeys = keys_.size(), nslots = slots_.size();
   while (true) {
     if (need_outer_) {
       STRATA_ASSIGN(bool got, outer_->next());
       if (!got) return false;
       need_outer_ = false;
       matched_ = false;
-      candidates_ = nullptr;
-      candidate_ = 0;
-      STRATA_ASSIGN(bool usable, key_of(true, &probe_key_));
-      if (usable) candidates_ = &buckets_[hash_row(probe_key_) & (buckets_.size() - 1)];
-    }
-    while (candidates_ != nullptr && candidate_ < candidates_->size()) {
-      const Entry& e = entries_[(*candidates_)[candidate_++]];
-      bool equal = true;
-      for (size_t i = 0; i < probe_key_.size() && equal; ++i) {
-        equal = Value::compare(probe_key_[i], e.key[i]) == 0;
+      candidate_ = kNone;
+      STRATA_ASSIGN(bool usable, compute_key(true));
+      if (usable) {
+        probe_hash_ = hash_key();
+        candidate_ = head_[probe_hash_ & (head_.size() - 1)];
       }
+    }
+    while (candidate_ != kNone) {
+      uint32_t i = candidate_;
+      candidate_ = next_[i];
+      if (hashes_[i] != probe_hash_) continue;
+      const Value* k = &key_values_[static_cast<size_t>(i) * nkeys];
+      bool equal = true;
+      for (size_t j = 0; j < nkeys && equal; ++j) equal = Value::compare(key_[j], k[j]) == 0;
       if (!equal) continue;
-      std::copy(e.slots.begin(), e.slots.end(), level_->frame.begin() + first_slot_);
+      const Value* v = &slot_values_[static_cast<size_t>(i) * nslots];
+      for (size_t j = 0; j < nslots; ++j) level_->frame[static_cast<size_t>(slots_[j])] = v[j];
       if (residual_) {
         STRATA_ASSIGN(bool pass, eval_true(*residual_, level_->ctx));
         if (!pass) continue;
@@ -348,7 +383,7 @@ void HashJoinOp::explain(Explainer* out, int depth) const {
   out->line(depth, text, count_text("rows", produced_));
   outer_->explain(out, depth + 1);
   out->line(depth + 1, "HashBuild",
-            count_text("rows", built_) + " " + count_text("keys", entries_.size()));
+            count_text("rows", built_) + " " + count_text("keys", entries_));
   build_->explain(out, depth + 2);
 }
 
@@ -611,6 +646,9 @@ void AggregateOp::explain(Explainer* out, int depth) const {
   }
   for (size_t i = 0; i < spec_.calls.size(); ++i) text += (i ? ", " : ": ") + spec_.calls[i].text;
   out->line(depth, text, count_text("in", in_) + " " + count_text("groups", groups_.size()));
+  for (const AggregateCall& c : spec_.calls) {
+    for (const auto& a : c.args) out->subqueries(depth + 1, *a);
+  }
   child_->explain(out, depth + 1);
 }
 
@@ -655,6 +693,8 @@ void ProjectOp::explain(Explainer* out, int depth) const {
   std::string columns;
   for (const std::string& n : names_) columns += (columns.empty() ? "" : ", ") + n;
   out->line(depth, "Project " + columns, counts_returned ? count_text("returned", returned_) : "");
+  for (const auto& o : outputs_) out->subqueries(depth + 1, *o);
+  for (const auto& k : sort_keys_) out->subqueries(depth + 1, *k);
   source_->explain(out, depth + 1);
 }
 
@@ -829,6 +869,106 @@ void CompoundOp::explain(Explainer* out, int depth) const {
   right_->explain(out, depth + 1);
 }
 
+// ---------------------------------------------------------------- MergeCompoundOp
+
+namespace {
+int compare_by_keys(const std::vector<SortKey>& keys, const Row& a, const Row& b) {
+  for (const SortKey& k : keys) {
+    const Value& x = a[k.column];
+    const Value& y = b[k.column];
+    if (x.is_null() != y.is_null()) return x.is_null() == k.nulls_first ? -1 : 1;
+    int c = Value::compare(x, y);
+    if (c != 0) return k.desc ? -c : c;
+  }
+  return 0;
+}
+}  // namespace
+
+int MergeCompoundOp::compare(const Row& a, const Row& b) const {
+  return compare_by_keys(keys_, a, b);
+}
+
+Status MergeCompoundOp::advance(bool left) {
+  if (left) {
+    STRATA_ASSIGN(has_a_, left_->next(&a_));
+  } else {
+    STRATA_ASSIGN(has_b_, right_->next(&b_));
+  }
+  return Status::ok();
+}
+
+Status MergeCompoundOp::open(const RunEnv& env) {
+  has_previous_ = false;
+  STRATA_TRY(left_->open(env));
+  STRATA_TRY(right_->open(env));
+  STRATA_TRY(advance(true));
+  return advance(false);
+}
+
+bool MergeCompoundOp::emit(const Row& from, Row* row) {
+  if (op_ != sql::CompoundOp::kUnionAll && has_previous_ && compare(previous_, from) == 0)
+    return false;
+  *row = from;
+  if (op_ != sql::CompoundOp::kUnionAll) {
+    previous_ = from;
+    has_previous_ = true;
+  }
+  ++returned_;
+  return true;
+}
+
+Result<bool> MergeCompoundOp::next(Row* row) {
+  while (has_a_ || has_b_) {
+    int c = !has_a_ ? 1 : !has_b_ ? -1 : compare(a_, b_);
+    bool out = false;
+    switch (op_) {
+      case sql::CompoundOp::kUnionAll:
+      case sql::CompoundOp::kUnion:
+        if (c < 0 || (c == 0 && op_ == sql::CompoundOp::kUnionAll)) {
+          out = emit(a_, row);
+          STRATA_TRY(advance(true));
+        } else if (c == 0) {
+          STRATA_TRY(advance(true));  // the right side's equal row is the one kept
+        } else {
+          out = emit(b_, row);
+          STRATA_TRY(advance(false));
+        }
+        break;
+      case sql::CompoundOp::kIntersect:
+        if (!has_a_ || !has_b_) return false;
+        if (c < 0) {
+          STRATA_TRY(advance(true));
+        } else if (c == 0) {
+          out = emit(a_, row);
+          STRATA_TRY(advance(true));
+        } else {
+          STRATA_TRY(advance(false));
+        }
+        break;
+      case sql::CompoundOp::kExcept:
+        if (!has_a_) return false;
+        if (c < 0) {
+          out = emit(a_, row);
+          STRATA_TRY(advance(true));
+        } else if (c == 0) {
+          STRATA_TRY(advance(true));
+        } else {
+          STRATA_TRY(advance(false));
+        }
+        break;
+    }
+    if (out) return true;
+  }
+  return false;
+}
+
+void MergeCompoundOp::explain(Explainer* out, int depth) const {
+  out->line(depth, std::string(sql::compound_op_name(op_)) + " (merge of sorted sides)",
+            count_text("returned", returned_));
+  left_->explain(out, depth + 1);
+  right_->explain(out, depth + 1);
+}
+
 // ---------------------------------------------------------------- ValuesOp
 
 Status ValuesOp::open(const RunEnv& env) {
@@ -867,6 +1007,7 @@ std::vector<std::string> QueryPlan::explain(bool analyze) const {
 // ---------------------------------------------------------------- SubqueryRunner
 
 Status SubqueryRunner::run(const EvalContext& ctx, size_t max_rows) {
+  ++runs_;
   RunEnv env{env_->tx, env_->parameters, &ctx};
   STRATA_TRY(plan_->open(env));
   rows_.clear();

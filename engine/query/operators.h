@@ -50,6 +50,8 @@ class Explainer {
  public:
   explicit Explainer(bool analyze) : analyze_(analyze) {}
   void line(int depth, const std::string& text, const std::string& counters = "");
+  // The plans of the subqueries in e, each under a "Subquery" line.
+  void subqueries(int depth, const BoundExpr& e);
   bool analyze() const { return analyze_; }
   std::vector<std::string> take() { return std::move(lines_); }
 
@@ -211,9 +213,9 @@ class HashJoinOp : public FrameOp {
     BoundExprPtr build;  // over the build item
     exec::Affinity affinity = exec::Affinity::kNone;
   };
+  // `slots`: the build item's slots the rest of the query reads (kept in the table).
   HashJoinOp(Level* level, std::unique_ptr<FrameOp> outer, std::unique_ptr<FrameOp> build,
-             std::vector<Key> keys, BoundExprPtr residual, bool left, int build_first_slot,
-             int build_slots);
+             std::vector<Key> keys, BoundExprPtr residual, bool left, std::vector<int> slots);
   Status open() override;
   Result<bool> next() override;
   void explain(Explainer* out, int depth) const override;
@@ -223,24 +225,26 @@ class HashJoinOp : public FrameOp {
   }
 
  private:
-  struct Entry {
-    Row key;
-    Row slots;
-  };
-  Result<bool> key_of(bool probe, Row* key);
-  size_t hash_row(const Row& key) const;
+  static constexpr uint32_t kNone = 0xffffffff;
+  // The key values of the current row (build or probe side) into key_; false if one is NULL.
+  Result<bool> compute_key(bool probe);
+  uint64_t hash_key() const;
 
   std::unique_ptr<FrameOp> outer_, build_;
   std::vector<Key> keys_;
   BoundExprPtr residual_;
   bool left_;
-  int first_slot_, slots_;
-  std::vector<Entry> entries_;
-  std::vector<std::vector<uint32_t>> buckets_;
+  std::vector<int> slots_;
+  // The table, flat for locality: entry i's keys at keys_[i * keys_.size()], its slots at
+  // values_[i * slots_.size()]; chains through head_ (per bucket) and next_ (per entry).
+  std::vector<Value> key_values_, slot_values_;
+  std::vector<uint64_t> hashes_;
+  std::vector<uint32_t> head_, next_;
+  uint32_t entries_ = 0;
   bool need_outer_ = true, matched_ = false;
-  const std::vector<uint32_t>* candidates_ = nullptr;
-  size_t candidate_ = 0;
-  Row probe_key_;
+  uint32_t candidate_ = kNone;
+  uint64_t probe_hash_ = 0;
+  Row key_;
   uint64_t built_ = 0, produced_ = 0;
 };
 
@@ -372,6 +376,33 @@ class CompoundOp : public RowOp {
   uint64_t returned_ = 0;
 };
 
+// A compound SELECT with ORDER BY, as SQLite runs it (multiSelectOrderBy): both sides come
+// sorted by `keys` (for UNION, INTERSECT and EXCEPT extended to every column) and are
+// merged; a row equal to the previous output is dropped, and on a tie between the sides
+// UNION keeps the right side's row, INTERSECT the left's. The output is in key order.
+class MergeCompoundOp : public RowOp {
+ public:
+  MergeCompoundOp(sql::CompoundOp op, std::unique_ptr<RowOp> left, std::unique_ptr<RowOp> right,
+                  std::vector<SortKey> keys)
+      : op_(op), left_(std::move(left)), right_(std::move(right)), keys_(std::move(keys)) {}
+  Status open(const RunEnv& env) override;
+  Result<bool> next(Row* row) override;
+  void explain(Explainer* out, int depth) const override;
+
+ private:
+  int compare(const Row& a, const Row& b) const;
+  Status advance(bool left);
+  // Emits `from` unless it equals the previous output (UNION, INTERSECT, EXCEPT).
+  bool emit(const Row& from, Row* row);
+
+  sql::CompoundOp op_;
+  std::unique_ptr<RowOp> left_, right_;
+  std::vector<SortKey> keys_;
+  Row a_, b_, previous_;
+  bool has_a_ = false, has_b_ = false, has_previous_ = false;
+  uint64_t returned_ = 0;
+};
+
 // VALUES (..), (..): each row's expressions, evaluated when pulled.
 class ValuesOp : public RowOp {
  public:
@@ -414,10 +445,12 @@ class SubqueryRunner : public SubqueryEval {
   Result<Value> contains(const Value& x, exec::Affinity comparison,
                          const EvalContext& ctx) override;
   const QueryPlan& plan() const { return *plan_; }
+  uint64_t runs() const { return runs_; }
 
  private:
   Status run(const EvalContext& ctx, size_t max_rows);
 
+  uint64_t runs_ = 0;
   std::shared_ptr<QueryPlan> plan_;
   std::shared_ptr<RunEnv> env_;  // the statement's transaction and parameters
   bool cached_ = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <optional>
 
@@ -778,11 +779,16 @@ Result<std::unique_ptr<FrameOp>> CorePlanner::build_joins(const std::vector<Step
       STRATA_ASSIGN(std::unique_ptr<FrameOp> scan,
                     scan_of(t, build, 0, false, false, nullptr, nullptr, &answered, &keyed));
       std::unique_ptr<FrameOp> build_op = filtered(std::move(scan), place(build, &answered));
+      // The build item's slots the rest of the query reads: its used columns and rowid.
       const ScopeItem& si = scope_->items[static_cast<size_t>(t)];
-      int slots = static_cast<int>(si.columns.size()) + (si.table != nullptr ? 1 : 0);
+      std::vector<int> slots;
+      for (size_t c = 0; c < si.columns.size(); ++c) {
+        if (si.used[c]) slots.push_back(si.base + static_cast<int>(c));
+      }
+      if (si.rowid_slot >= 0) slots.push_back(si.rowid_slot);
       spine = std::make_unique<HashJoinOp>(level_.get(), std::move(spine), std::move(build_op),
-                                           std::move(keys), place(rest, nullptr), fi.left, si.base,
-                                           slots);
+                                           std::move(keys), place(rest, nullptr), fi.left,
+                                           std::move(slots));
     }
     spine = filtered(std::move(spine), place(after, nullptr));
     joined |= bit;
@@ -1110,12 +1116,40 @@ Result<std::shared_ptr<QueryPlan>> plan_select(PlanEnv* env, const sql::Select& 
   size_t ncols = cores[0].names.size();
   plan->names = cores[0].names;
   plan->affinities = cores[0].affinities;
-  std::unique_ptr<RowOp> op = std::move(cores[0].op);
-  for (size_t i = 1; i < cores.size(); ++i) {
-    op = std::make_unique<CompoundOp>(select.ops[i - 1], std::move(op), std::move(cores[i].op));
+  std::unique_ptr<RowOp> op;
+  if (keys.empty()) {
+    op = std::move(cores[0].op);
+    for (size_t i = 1; i < cores.size(); ++i) {
+      op = std::make_unique<CompoundOp>(select.ops[i - 1], std::move(op), std::move(cores[i].op));
+    }
+  } else {
+    // SQLite merges sorted sides (multiSelectOrderBy); which of equal rows (1, 1.0) survives
+    // follows from that. Each operator other than UNION ALL extends the keys it passes down
+    // to every column.
+    auto sort_core = [&](size_t i, const std::vector<SortKey>& by) {
+      std::string text;
+      for (const SortKey& key : by) {
+        text += (text.empty() ? "" : ", ") + cores[0].names[key.column] + (key.desc ? " DESC" : "");
+      }
+      return std::make_unique<SortOp>(std::move(cores[i].op), by, ncols, text);
+    };
+    std::function<std::unique_ptr<RowOp>(size_t, std::vector<SortKey>)> sorted =
+        [&](size_t last, std::vector<SortKey> k) -> std::unique_ptr<RowOp> {
+      if (last == 0) return sort_core(0, k);
+      sql::CompoundOp op_here = select.ops[last - 1];
+      if (op_here != sql::CompoundOp::kUnionAll) {
+        for (size_t c = 0; c < ncols; ++c) {
+          bool present = false;
+          for (const SortKey& key : k) present = present || key.column == c;
+          if (!present) k.push_back({c, false, true});
+        }
+      }
+      std::unique_ptr<RowOp> left = sorted(last - 1, k);
+      std::unique_ptr<RowOp> right = sort_core(last, k);
+      return std::make_unique<MergeCompoundOp>(op_here, std::move(left), std::move(right), k);
+    };
+    op = sorted(cores.size() - 1, keys);
   }
-  if (!keys.empty())
-    op = std::make_unique<SortOp>(std::move(op), std::move(keys), ncols, sort_text);
   if (limit) op = std::make_unique<LimitOp>(std::move(op), std::move(limit), std::move(offset));
   plan->root = std::move(op);
   return plan;

@@ -123,6 +123,54 @@ TEST_F(SqlTest, ExplainAnalyzeShowsTheIndexScanningOnlyMatchingRows) {
   EXPECT_NE(pk.find("scanned=1"), std::string::npos) << pk;
 }
 
+TEST_F(SqlTest, PlannerPicksJoinAlgorithmsByCostAndAnalyzeChangesTheOrder) {
+  exec("CREATE TABLE big(id INTEGER PRIMARY KEY, k INTEGER, v REAL)");
+  exec("CREATE TABLE small(s INTEGER, w TEXT)");
+  exec("CREATE INDEX small_s ON small(s)");
+  exec("BEGIN");
+  for (int i = 1; i <= 3000; ++i) {
+    exec("INSERT INTO big VALUES (" + std::to_string(i) + ", " + std::to_string(i % 50) + ", " +
+         std::to_string(i) + ".5)");
+  }
+  for (int i = 1; i <= 40; ++i) {
+    exec("INSERT INTO small VALUES (" + std::to_string(i * 7) + ", 'w" + std::to_string(i) + "')");
+  }
+  exec("COMMIT");
+  // Before ANALYZE both tables are guessed alike (a million rows) and the FROM order stands;
+  // after it, the small table is the one hashed.
+  std::string before = query("EXPLAIN SELECT count(*) FROM small JOIN big ON big.v = small.w");
+  EXPECT_NE(before.find("Join order: small, big"), std::string::npos) << before;
+  exec("ANALYZE");
+  std::string after = query("EXPLAIN SELECT count(*) FROM small JOIN big ON big.v = small.w");
+  EXPECT_NE(after.find("Join order: big, small"), std::string::npos) << after;
+  // A few outer rows and a rowid to look up: an index nested loop.
+  std::string inl =
+      query("EXPLAIN SELECT w, v FROM small JOIN big ON big.id = small.s WHERE small.s < 20");
+  EXPECT_NE(inl.find("IndexNestedLoop"), std::string::npos) << inl;
+  EXPECT_NE(inl.find("RowidLookup big (rowid = small.s)"), std::string::npos) << inl;
+  // Every row of both sides on a column without an index: a hash join.
+  std::string hash = query("EXPLAIN SELECT count(*) FROM big JOIN small ON small.w = big.v");
+  EXPECT_NE(hash.find("HashJoin"), std::string::npos) << hash;
+  EXPECT_EQ(query("SELECT count(*) FROM small JOIN big ON big.id = small.s"), "40\n");
+  // The statistics are stored: they survive a reopen.
+  reopen();
+  EXPECT_EQ(query("EXPLAIN SELECT count(*) FROM small JOIN big ON big.v = small.w"), after);
+}
+
+TEST_F(SqlTest, ExplainAnalyzeCountsTheInnerSidePerLoop) {
+  exec("CREATE TABLE a(x INTEGER)");
+  exec("CREATE TABLE b(y INTEGER, z TEXT)");
+  exec("CREATE INDEX b_y ON b(y)");
+  exec("INSERT INTO a VALUES (1), (2), (3)");
+  exec("INSERT INTO b VALUES (1, 'p'), (1, 'q'), (2, 'r'), (3, 's'), (3, 't'), (3, 'u')");
+  exec("ANALYZE");
+  std::string plan = query("EXPLAIN ANALYZE SELECT x, z FROM a JOIN b ON b.y = a.x WHERE a.x < 3");
+  EXPECT_NE(plan.find("IndexLookup b USING INDEX b_y (y = a.x)  (loops=2 scanned=3 (1.5/loop)"),
+            std::string::npos)
+      << plan;
+  EXPECT_NE(plan.find("IndexNestedLoop  (rows=3)"), std::string::npos) << plan;
+}
+
 TEST_F(SqlTest, ErrorsCarryPositions) {
   EXPECT_EQ(query("SELECT * FROM missing"), "error: not found: 1:15: no such table: missing");
   exec("CREATE TABLE t(a)");
