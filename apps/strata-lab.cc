@@ -126,6 +126,7 @@ struct CrashArgs {
   std::string shard = "0/1";
   std::string report = "runs/crash";
   std::string protocol_bug = "none";
+  std::string protocol = "one-sync";
   uint32_t page_size = 4096;
   bool shrink = true;
   bool progress = true;
@@ -176,6 +177,10 @@ CLI::App* add_crash_command(CLI::App& app, CrashArgs* a) {
                 "testing only: run a deliberately broken commit protocol (meta-before-data-sync, "
                 "no-data-sync, overwrite-active-slot, early-page-reuse, no-meta-checksum, "
                 "unsynced-page-reachable, no-meta-sync)")
+      ->capture_default_str();
+  c->add_option("--protocol", a->protocol,
+                "commit protocol: two-sync (pages, sync, meta, sync) or one-sync (pages and meta, "
+                "one sync, verified at open)")
       ->capture_default_str();
   c->add_option("--page-size", a->page_size, "page size of the database")->capture_default_str();
   c->add_flag("--shrink,!--no-shrink", a->shrink,
@@ -242,6 +247,9 @@ strata::Result<strata::lab::SweepOptions> sweep_options(const CrashArgs& a) {
   auto bug = parse_protocol_bug(a.protocol_bug);
   if (!bug) return Status::invalid_argument("unknown protocol bug \"" + a.protocol_bug + "\"");
   o.protocol_bug = *bug;
+  auto protocol = parse_commit_protocol(a.protocol);
+  if (!protocol) return Status::invalid_argument("unknown commit protocol \"" + a.protocol + "\"");
+  o.commit_protocol = *protocol;
   o.page_size = a.page_size;
   o.stop_at_first_violation = a.stop_at_first;
   o.jobs = a.jobs;

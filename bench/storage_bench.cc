@@ -3,8 +3,10 @@
 //                                    the commit at the end is not timed)
 //   BM_GetRandom                     point lookups in a committed tree of 100k keys
 //   BM_FullScan                      cursor scan over the same tree (items = keys)
-//   BM_DurableCommit                 one small put + commit, PosixVfs on a real file
-//                                    in /tmp, two real fdatasyncs per commit
+//   BM_DurableCommit/0               one small put + commit, PosixVfs on a real file
+//                                    in /tmp, two-sync protocol (two real fdatasyncs)
+//   BM_DurableCommit/1               the same with the one-sync protocol
+//   BM_RawWriteSync                  write 4 KiB + fdatasync on the same disk: the limit
 // Keys are 15 bytes, values 100 bytes, pages 4 KiB. Timings are for reading, not
 // asserted anywhere. Run: ./build/default/bench/storage_bench --benchmark_min_time=0.5
 #include <benchmark/benchmark.h>
@@ -143,7 +145,10 @@ void BM_DurableCommit(benchmark::State& state) {
   const std::string dir = dir_template;
   {
     vfs::PosixVfs vfs;
-    auto store = must(Store::open(&vfs, dir + "/commit.db"));
+    StoreOptions options;
+    options.commit_protocol =
+        state.range(0) == 1 ? CommitProtocol::kOneSync : CommitProtocol::kTwoSync;
+    auto store = must(Store::open(&vfs, dir + "/commit.db", options));
     uint64_t k = 0;
     for (auto _ : state) {
       auto writer = must(store->begin_write());
@@ -155,7 +160,33 @@ void BM_DurableCommit(benchmark::State& state) {
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
 }
-BENCHMARK(BM_DurableCommit)->UseRealTime();
+BENCHMARK(BM_DurableCommit)->Arg(0)->Arg(1)->UseRealTime();
+
+// The physical limit W5 is measured against: one 4 KiB write and one fdatasync per item.
+void BM_RawWriteSync(benchmark::State& state) {
+  char dir_template[] = "/tmp/strata-bench-XXXXXX";
+  if (::mkdtemp(dir_template) == nullptr) {
+    state.SkipWithError("mkdtemp failed");
+    return;
+  }
+  const std::string dir = dir_template;
+  {
+    vfs::PosixVfs vfs;
+    vfs::OpenOptions o;
+    o.create = true;
+    auto file = must(vfs.open(dir + "/raw", o));
+    std::vector<uint8_t> page(4096, 0x5a);
+    uint64_t i = 0;
+    for (auto _ : state) {
+      must_ok(file->write((i++ % 64) * 4096, page));
+      must_ok(file->sync());
+    }
+    state.SetItemsProcessed(state.iterations());
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+BENCHMARK(BM_RawWriteSync)->UseRealTime();
 
 }  // namespace
 }  // namespace strata

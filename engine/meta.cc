@@ -13,6 +13,7 @@ constexpr size_t kOffFreelist = 56;
 constexpr size_t kOffPageCount = 64;
 constexpr size_t kOffCommitPages = 72;
 constexpr size_t kOffRootGeneration = 80;
+constexpr size_t kOffMetaFlags = 88;
 
 Status slot_error(uint64_t slot, const std::string& why) {
   return Status::corruption("meta slot " + std::to_string(slot) + ": " + why);
@@ -29,6 +30,7 @@ void encode_meta(const Meta& meta, uint8_t* page) {
   store_u64(page + kOffPageCount, meta.page_count);
   store_u64(page + kOffCommitPages, meta.commit_pages);
   store_u64(page + kOffRootGeneration, meta.root_generation);
+  store_u32(page + kOffMetaFlags, meta.flags);
   seal_page(page, meta.page_size, meta.slot(), meta.generation);
 }
 
@@ -70,6 +72,10 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   meta.page_count = load_u64(bytes + kOffPageCount);
   meta.commit_pages = load_u64(bytes + kOffCommitPages);
   meta.root_generation = load_u64(bytes + kOffRootGeneration);
+  meta.flags = load_u32(bytes + kOffMetaFlags);
+  if (meta.flags & ~kMetaFlagVerifyOnOpen) {
+    return slot_error(slot, "unknown flags " + std::to_string(meta.flags));
+  }
   if (strict && meta.generation % 2 != slot) {
     return slot_error(slot, "generation " + std::to_string(meta.generation) +
                                 " does not belong in this slot");

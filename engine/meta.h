@@ -17,7 +17,8 @@
 //   64      8     page_count     pages 0..page_count-1 are in use or free
 //   72      8     commit_pages   pages the commit wrote (diagnostic)
 //   80      8     root_generation  the generation that wrote the root page
-//   88      ...   zero
+//   88      4     flags          bit 0: one-sync commit, verify its pages at open
+//   92      ...   zero
 //
 // Freelist pages are rewritten by every commit, so they carry the meta's generation.
 // Format 2 added root_generation and the generation in every pointer (node.h).
@@ -35,12 +36,16 @@ namespace strata {
 inline constexpr char kMetaMagic[8] = {'S', 'T', 'R', 'A', 'T', 'A', 'D', 'B'};
 inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr uint64_t kFirstDataPage = 2;  // pages 0 and 1 are the meta slots
+// The commit wrote its pages and this meta under one sync (docs/commit-protocols.md): the
+// meta may be on the disk while some of its pages are not, so open verifies them.
+inline constexpr uint32_t kMetaFlagVerifyOnOpen = 1;
 
 struct Meta {
   uint32_t page_size = kDefaultPageSize;
   uint64_t generation = 0;
   uint64_t root = 0;
   uint64_t root_generation = 0;
+  uint32_t flags = 0;  // kMetaFlagVerifyOnOpen
   uint64_t freelist_head = 0;
   uint64_t page_count = kFirstDataPage;
   uint64_t commit_pages = 0;

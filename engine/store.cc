@@ -8,8 +8,21 @@ namespace strata {
 namespace {
 constexpr std::string_view kBugNames[] = {
     "none",          "meta-before-data-sync",   "no-data-sync", "overwrite-active-slot",
-    "early-page-reuse", "no-meta-checksum", "unsynced-page-reachable", "no-meta-sync"};
+    "early-page-reuse", "no-meta-checksum", "unsynced-page-reachable", "no-meta-sync",
+    "one-sync-no-verify"};
+constexpr std::string_view kProtocolNames[] = {"two-sync", "one-sync"};
 }  // namespace
+
+std::string_view commit_protocol_name(CommitProtocol protocol) {
+  return kProtocolNames[static_cast<int>(protocol)];
+}
+
+std::optional<CommitProtocol> parse_commit_protocol(std::string_view name) {
+  for (size_t i = 0; i < std::size(kProtocolNames); ++i) {
+    if (kProtocolNames[i] == name) return static_cast<CommitProtocol>(i);
+  }
+  return std::nullopt;
+}
 
 std::string_view protocol_bug_name(ProtocolBug bug) { return kBugNames[static_cast<int>(bug)]; }
 
@@ -96,20 +109,74 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
     return Status::corruption(path + ": no valid meta slot (" + slots.slot[0].status().message() +
                               "; " + slots.slot[1].status().message() + ")");
   }
-  store->meta_ = slots.slot[slots.active].value();
-  store->page_size_ = store->meta_.page_size;
-  store->pager_ = std::make_unique<Pager>(store->file_.get(), store->page_size_, options.cache_bytes);
-
-  // Load the freelist through a read transaction's view of the pages.
-  ReadTx loader(store.get(), store->meta_.generation, store->meta_.root,
-                store->meta_.root_generation);
-  loader.generation_ = 0;  // not registered as a reader
-  STRATA_ASSIGN(store->freelist_,
-                Freelist::load(&loader, store->meta_.freelist_head, store->meta_.generation,
-                               store->meta_.page_count, &store->freelist_chain_));
-  // No reader exists yet and every pending commit is durable: all pending pages are free.
-  store->freelist_.release_all();
+  store->protocol_ = options.commit_protocol;
+  // The newest valid meta wins, unless it is a one-sync commit whose pages did not all reach
+  // the disk: then the previous commit (the other slot), which was durable before it began.
+  const Meta& newest = slots.slot[slots.active].value();
+  Status opened = store->load(newest, options);
+  if (opened.is(StatusCode::kCorruption) && (newest.flags & kMetaFlagVerifyOnOpen) &&
+      options.protocol_bug != ProtocolBug::kOneSyncNoVerify) {
+    const Result<Meta>& other = slots.slot[1 - slots.active];
+    if (other.ok() && other->generation + 1 == newest.generation) {
+      store->open_note_ = "commit " + std::to_string(newest.generation) +
+                          " did not reach the disk whole (" + opened.message() +
+                          "); opened generation " + std::to_string(other->generation);
+      opened = store->load(other.value(), options);
+    }
+  }
+  STRATA_TRY(opened);
   return store;
+}
+
+Status Store::load(const Meta& meta, const StoreOptions& options) {
+  meta_ = meta;
+  page_size_ = meta.page_size;
+  pager_ = std::make_unique<Pager>(file_.get(), page_size_, options.cache_bytes);
+  if ((meta.flags & kMetaFlagVerifyOnOpen) && bug_ != ProtocolBug::kOneSyncNoVerify) {
+    STRATA_TRY(verify_commit(meta));
+  }
+  // Load the freelist through a read transaction's view of the pages.
+  ReadTx loader(this, meta.generation, meta.root, meta.root_generation);
+  loader.generation_ = 0;  // not registered as a reader
+  freelist_chain_.clear();
+  STRATA_ASSIGN(freelist_, Freelist::load(&loader, meta.freelist_head, meta.generation,
+                                          meta.page_count, &freelist_chain_));
+  // No reader exists yet and every pending commit is durable: all pending pages are free.
+  freelist_.release_all();
+  return Status::ok();
+}
+
+Status Store::verify_commit(const Meta& meta) {
+  ReadTx tx(this, meta.generation, meta.root, meta.root_generation);
+  tx.generation_ = 0;  // not registered as a reader
+  const uint64_t g = meta.generation;
+  // Depth-first over the pages this commit wrote: those whose pointer records generation g.
+  std::vector<std::pair<uint64_t, size_t>> stack;  // page, depth
+  if (meta.root != 0) {
+    if (meta.root_generation != g) return Status::ok();  // the commit left the tree alone
+    stack.push_back({meta.root, 0});
+  }
+  while (!stack.empty()) {
+    auto [page_no, depth] = stack.back();
+    stack.pop_back();
+    if (depth > kMaxTreeDepth) return Status::corruption("tree too deep (cycle?)");
+    if (page_no >= meta.page_count) {
+      return Status::corruption("page " + std::to_string(page_no) + ": beyond the page count");
+    }
+    STRATA_ASSIGN(PageRef page, tx.read_expected(page_no, g));
+    const uint8_t* p = page->data();
+    for (size_t i = 0; i < node::count(p); ++i) {
+      if (node::is_leaf(p)) {
+        node::LeafValue v = node::leaf_value(p, i);
+        if (v.overflow && v.overflow_generation == g) {
+          STRATA_TRY(BTree::overflow_pages(&tx, v.overflow_page, g, v.length).status_or_ok());
+        }
+      } else if (node::child_generation(p, i) == g) {
+        stack.push_back({node::child(p, i), depth + 1});
+      }
+    }
+  }
+  return Status::ok();  // the freelist chain (generation g) is verified as it loads
 }
 
 Store::~Store() = default;
@@ -239,6 +306,10 @@ Status Store::commit(WriteTx* tx) {
   };
 
   const ProtocolBug bug = bug_;
+  // The broken variants are variants of the two-sync protocol, except one-sync-no-verify.
+  const bool one_sync = (protocol_ == CommitProtocol::kOneSync && bug == ProtocolBug::kNone) ||
+                        bug == ProtocolBug::kOneSyncNoVerify;
+  if (one_sync) next.flags = kMetaFlagVerifyOnOpen;
   // Testing only: the unsynced-page variant holds one page back until after the data sync.
   std::optional<std::pair<uint64_t, PageRef>> late_page;
   if (bug == ProtocolBug::kUnsyncedPageReachable && !pages.empty()) {
@@ -265,6 +336,18 @@ Status Store::commit(WriteTx* tx) {
   }
   if (bug == ProtocolBug::kMetaBeforeDataSync) {
     if (Status s = write_meta(); !s.is_ok()) return fail(s);
+  }
+  if (one_sync) {
+    // Pages and meta under one sync; open verifies the pages (kMetaFlagVerifyOnOpen).
+    if (Status s = write_meta(); !s.is_ok()) return fail(s);
+    vfs_->set_label(commit_label(generation, "sync all"));
+    if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
+    vfs_->set_label("");
+    std::lock_guard<std::mutex> lock(mu_);
+    meta_ = next;
+    freelist_chain_ = std::move(chain);
+    ++commits_;
+    return Status::ok();
   }
   // 2. make them durable before the meta can point at them
   if (bug != ProtocolBug::kNoDataSync) {

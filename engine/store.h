@@ -39,7 +39,9 @@
 namespace strata {
 
 // Testing only: deliberately broken commit protocols, so that the crash testbed can prove it
-// notices each one (strata-lab crash --protocol-bug). Never set by the engine's users.
+// notices each one (strata-lab crash --protocol-bug). Never set by the engine's users. Each
+// variant but the last is a broken two-sync protocol and commits that way whatever
+// commit_protocol says.
 enum class ProtocolBug : uint8_t {
   kNone,
   kMetaBeforeDataSync,     // the meta slot is written before the data pages are synced
@@ -49,15 +51,27 @@ enum class ProtocolBug : uint8_t {
   kNoMetaChecksum,         // meta slots are not checksummed on open
   kUnsyncedPageReachable,  // the last page of a commit is written after the data sync
   kNoMetaSync,             // commit() returns before the meta is synced
+  kOneSyncNoVerify,        // one-sync commits, but open trusts the meta without verifying
 };
 std::string_view protocol_bug_name(ProtocolBug bug);
 std::optional<ProtocolBug> parse_protocol_bug(std::string_view name);
+
+// How a commit reaches the disk (docs/commit-protocols.md).
+//   kTwoSync: pages, sync, meta, sync — the meta never reaches the disk before its pages.
+//   kOneSync: pages and meta, one sync; the meta is flagged and open verifies the commit's
+//             pages (every page reachable through a pointer that records this generation),
+//             falling back to the previous meta when one is missing, torn or stale.
+enum class CommitProtocol : uint8_t { kTwoSync, kOneSync };
+std::string_view commit_protocol_name(CommitProtocol protocol);
+std::optional<CommitProtocol> parse_commit_protocol(std::string_view name);
 
 struct StoreOptions {
   uint32_t page_size = kDefaultPageSize;  // for a new file; an existing file keeps its own
   size_t cache_bytes = 32u << 20;
   bool create_if_missing = true;
   bool error_if_exists = false;
+  CommitProtocol commit_protocol = CommitProtocol::kOneSync;  // the default since both pass
+                                                             // every crash sweep (issue 9)
   ProtocolBug protocol_bug = ProtocolBug::kNone;  // testing only, see above
 };
 
@@ -97,6 +111,9 @@ class Store {
   Pager* pager() { return pager_.get(); }
   vfs::File* file() { return file_.get(); }
   vfs::Vfs* vfs() { return vfs_; }
+  // What open had to do beyond reading the newest meta, e.g. "commit 9 was incomplete (…);
+  // opened generation 8". Empty when nothing.
+  const std::string& open_note() const { return open_note_; }
   // The pages of the current durable freelist chain.
   std::vector<uint64_t> freelist_chain() const;
 
@@ -110,6 +127,11 @@ class Store {
 
   Store() = default;
   static Status create(vfs::Vfs* vfs, const std::string& path, uint32_t page_size);
+  // Reads every page a one-sync commit wrote (reachable through pointers recording its
+  // generation) and checks it; corruption if one is missing, torn or stale.
+  Status verify_commit(const Meta& meta);
+  // Opens the pager and freelist on `meta`.
+  Status load(const Meta& meta, const StoreOptions& options);
   void end_read(uint64_t generation);
   void end_write();
   Status commit(WriteTx* tx);
@@ -121,6 +143,8 @@ class Store {
   std::unique_ptr<Pager> pager_;
   uint32_t page_size_ = kDefaultPageSize;
   ProtocolBug bug_ = ProtocolBug::kNone;
+  CommitProtocol protocol_ = CommitProtocol::kOneSync;
+  std::string open_note_;
 
   mutable std::mutex mu_;
   Meta meta_;

@@ -147,7 +147,8 @@ json summary_json(const SweepReport& r, const RunInfo& info) {
                     {"seed", o.seed},
                     {"shard", std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count)},
                     {"page_size", o.page_size},
-                    {"protocol_bug", std::string(protocol_bug_name(o.protocol_bug))}};
+                    {"protocol_bug", std::string(protocol_bug_name(o.protocol_bug))},
+                    {"commit_protocol", std::string(commit_protocol_name(o.commit_protocol))}};
   }
   json vs = json::array();
   for (size_t i = 0; i < r.violation_records.size(); ++i) {
@@ -443,6 +444,7 @@ std::string replay_json(const ReplayFile& replay) {
   j["workload"] = {{"name", replay.workload.name}, {"statements", replay.workload.statements}};
   j["page_size"] = replay.options.page_size;
   j["protocol_bug"] = std::string(protocol_bug_name(replay.options.protocol_bug));
+  j["commit_protocol"] = std::string(commit_protocol_name(replay.options.commit_protocol));
   j["seed"] = replay.options.seed;
   j["op_log_hash"] = hex64(replay.op_log_hash);
   j["record"] = record_json(replay.record);
@@ -463,6 +465,10 @@ Result<ReplayFile> parse_replay_json(std::string_view text) {
     auto bug = parse_protocol_bug(j.at("protocol_bug").get<std::string>());
     if (!bug) return Status::invalid_argument("unknown protocol_bug in replay file");
     r.options.protocol_bug = *bug;
+    // Replay files written before the one-sync protocol existed ran two-sync.
+    auto protocol = parse_commit_protocol(j.value("commit_protocol", std::string("two-sync")));
+    if (!protocol) return Status::invalid_argument("unknown commit_protocol in replay file");
+    r.options.commit_protocol = *protocol;
     r.options.seed = j.value("seed", uint64_t{1});
     r.op_log_hash = std::stoull(j.value("op_log_hash", std::string("0")), nullptr, 16);
     const json& rec = j.at("record");

@@ -83,6 +83,7 @@ RunResult run_workload(faults::FaultVfs* vfs, const std::string& path, const Wor
   query::DatabaseOptions db_options;
   db_options.store.page_size = options.page_size;
   db_options.store.protocol_bug = options.protocol_bug;
+  db_options.store.commit_protocol = options.commit_protocol;
   db_options.store.cache_bytes = options.cache_bytes;
   auto opened = query::Database::open(vfs, path, db_options);
   if (!opened.ok()) {

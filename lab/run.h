@@ -21,6 +21,7 @@ namespace strata::lab {
 struct RunOptions {
   uint32_t page_size = 4096;
   ProtocolBug protocol_bug = ProtocolBug::kNone;
+  CommitProtocol commit_protocol = CommitProtocol::kOneSync;
   bool record_versions = true;
   // A small page cache makes the engine read pages back during the workload, so read faults
   // have reads to hit (the crash states do not depend on it).

@@ -57,6 +57,7 @@ RunOptions run_options(const SweepOptions& o) {
   RunOptions r;
   r.page_size = o.page_size;
   r.protocol_bug = o.protocol_bug;
+  r.commit_protocol = o.commit_protocol;
   r.statement_limit = o.statement_limit;
   return r;
 }
@@ -65,6 +66,7 @@ StoreOptions store_options(const SweepOptions& o) {
   StoreOptions s;
   s.page_size = o.page_size;
   s.protocol_bug = o.protocol_bug;
+  s.commit_protocol = o.commit_protocol;
   return s;
 }
 
@@ -130,8 +132,8 @@ std::vector<Version> versions_of_faulty_run(const RunResult& run, const RunResul
 }  // namespace
 
 const std::vector<std::string>& phase_order() {
-  static const std::vector<std::string> order = {"create", "pages", "sync pages", "meta slot",
-                                                 "sync meta", "other"};
+  static const std::vector<std::string> order = {"create",    "pages",    "sync pages", "meta slot",
+                                                 "sync meta", "sync all", "other"};
   return order;
 }
 
@@ -140,7 +142,8 @@ std::string phase_of(const faults::Op& op) {
   if (label.is_create) return "create";
   if (label.is_commit) {
     if (label.step.rfind("meta slot", 0) == 0) return "meta slot";
-    if (label.step == "pages" || label.step == "sync pages" || label.step == "sync meta") {
+    if (label.step == "pages" || label.step == "sync pages" || label.step == "sync meta" ||
+        label.step == "sync all") {
       return label.step;
     }
   }

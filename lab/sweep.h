@@ -46,6 +46,7 @@ struct SweepOptions {
   uint32_t shard_count = 1;
   uint32_t page_size = 4096;
   ProtocolBug protocol_bug = ProtocolBug::kNone;
+  CommitProtocol commit_protocol = CommitProtocol::kOneSync;
   size_t statement_limit = SIZE_MAX;
   bool stop_at_first_violation = false;
   size_t max_violation_records = 20;

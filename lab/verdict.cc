@@ -42,7 +42,8 @@ void Predictor::apply(const faults::Op& op) {
   if (op.kind == faults::OpKind::kWrite && label.step.rfind("meta slot", 0) == 0) {
     // Issued: from now on the meta may be on the disk, whole or torn, whatever the result.
     if (label.generation > expected_.durable) expected_.in_flight = label.generation;
-  } else if (op.kind == faults::OpKind::kSync && label.step == "sync meta" && op.ok()) {
+  } else if (op.kind == faults::OpKind::kSync &&
+             (label.step == "sync meta" || label.step == "sync all") && op.ok()) {
     if (label.generation > expected_.durable) expected_.durable = label.generation;
     if (expected_.in_flight && *expected_.in_flight <= expected_.durable) {
       expected_.in_flight.reset();
@@ -103,6 +104,7 @@ Recovery recover(const faults::DiskImage& image, const std::string& path,
     r.message = db.status().to_string();
     return r;
   }
+  r.open_note = (*db)->store()->open_note();
   auto report = query::check_database(db->get());
   if (!report.ok()) {
     r.failed_at = Recovery::Stage::kCheck;
@@ -165,6 +167,18 @@ Outcome classify(const Recovery& recovery, const Expected& expected,
         o.verdict = Verdict::kRecoveredOld;
         o.recovered = g;
         o.detail = "an older version: the disk lied (lying sync or flipped bit)";
+        return o;
+      }
+    }
+  }
+  if (dishonest && !recovery.open_note.empty()) {
+    // The engine found the newest commit damaged and said so, then opened the one before:
+    // detected, not silent (one-sync cannot tell a crash before its sync from a lie after).
+    for (uint64_t g : matches) {
+      if (g + 1 == expected.durable) {
+        o.verdict = Verdict::kCorruptionDetected;
+        o.recovered = g;
+        o.detail = recovery.open_note;
         return o;
       }
     }

@@ -6,6 +6,7 @@
 //   crash before commit k+1's meta write is issued        -> { k }
 //   after it is issued, before its "sync meta" returns   -> { k, k+1 }
 //   after "sync meta" returns, or once commit() returned  -> { k+1 }
+// (The one-sync protocol's single "sync all" plays the part of "sync meta".)
 //
 // recover() opens a fresh engine on an image, runs the consistency checker and dumps every
 // table; classify() compares the result with the prediction:
@@ -72,6 +73,7 @@ struct Recovery {
   StatusCode code = StatusCode::kOk;
   std::string message;  // the error, or the checker's first issues
   uint64_t dump_hash = 0;
+  std::string open_note;  // what open reported beyond the newest meta (a one-sync fallback)
 };
 
 Recovery recover(const faults::DiskImage& image, const std::string& path,

@@ -32,14 +32,16 @@ std::string violations_of(const SweepReport& r) {
   return s;
 }
 
-class HonestSweep : public ::testing::TestWithParam<std::string> {};
+class HonestSweep
+    : public ::testing::TestWithParam<std::tuple<std::string, CommitProtocol>> {};
 
 TEST_P(HonestSweep, EveryCrashStateRecoversToAPredictedVersion) {
-  SweepOptions o = honest(GetParam());
+  SweepOptions o = honest(std::get<0>(GetParam()));
+  o.commit_protocol = std::get<1>(GetParam());
   auto report = run_sweep(o);
   ASSERT_OK(report.status());
   EXPECT_EQ(report->violations, 0u) << violations_of(*report);
-  EXPECT_GT(report->crash_points, 50u);
+  EXPECT_GT(report->crash_points, 40u);
   EXPECT_EQ(report->crash_points, report->disk_ops) << "--points all visits every disk op";
   EXPECT_GT(report->states_exhaustive, 1000u);
   // Both outcomes of the meta write are seen: the protocol's k / k+1 window is exercised.
@@ -54,13 +56,16 @@ TEST_P(HonestSweep, EveryCrashStateRecoversToAPredictedVersion) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Workloads, HonestSweep,
-                         ::testing::Values("default", "churn", "big-values", "many-tables"),
-                         [](const auto& param_info) {
-                           std::string n = param_info.param;
-                           std::replace(n.begin(), n.end(), '-', '_');
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Workloads, HonestSweep,
+    ::testing::Combine(::testing::Values("default", "churn", "big-values", "many-tables"),
+                       ::testing::Values(CommitProtocol::kTwoSync, CommitProtocol::kOneSync)),
+    [](const auto& param_info) {
+      std::string n = std::get<0>(param_info.param) + "_" +
+                      std::string(commit_protocol_name(std::get<1>(param_info.param)));
+      std::replace(n.begin(), n.end(), '-', '_');
+      return n;
+    });
 
 TEST(IoErrorSweep, EveryHonestFaultRecoversAndNoAnswerIsWrong) {
   for (const std::string workload : {"default", "big-values"}) {
@@ -85,7 +90,10 @@ TEST(IoErrorSweep, EveryHonestFaultRecoversAndNoAnswerIsWrong) {
 
 TEST(DishonestSweep, LiesAreDetectedOrRecoveredNeverSilentlyWrong) {
   for (const std::string workload : {"default", "churn", "many-tables", "big-values"}) {
+    for (CommitProtocol protocol : {CommitProtocol::kTwoSync, CommitProtocol::kOneSync}) {
+    SCOPED_TRACE(std::string(commit_protocol_name(protocol)));
     SweepOptions o = honest(workload);
+    o.commit_protocol = protocol;
     o.policies.clear();
     o.faults = {faults::FaultKind::kBitFlip, faults::FaultKind::kMisdirectedWrite,
                 faults::FaultKind::kLyingFsync};
@@ -96,6 +104,7 @@ TEST(DishonestSweep, LiesAreDetectedOrRecoveredNeverSilentlyWrong) {
     EXPECT_GT(report->fault_fired.at("bit-flip"), 0u);
     EXPECT_GT(report->fault_fired.at("misdirected-write"), 0u);
     EXPECT_GT(report->fault_fired.at("lying-fsync"), 0u);
+    }
   }
 }
 
@@ -116,7 +125,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(ProtocolBug::kMetaBeforeDataSync, ProtocolBug::kNoDataSync,
                       ProtocolBug::kOverwriteActiveSlot, ProtocolBug::kEarlyPageReuse,
                       ProtocolBug::kNoMetaChecksum, ProtocolBug::kUnsyncedPageReachable,
-                      ProtocolBug::kNoMetaSync),
+                      ProtocolBug::kNoMetaSync, ProtocolBug::kOneSyncNoVerify),
     [](const auto& param_info) {
       std::string n(protocol_bug_name(param_info.param));
       std::replace(n.begin(), n.end(), '-', '_');
