@@ -57,6 +57,7 @@ class Statement {
  private:
   friend class Database;
   Status execute_write(WriteTx* tx);
+  Status create_table_as(WriteTx* tx, const sql::CreateTable& stmt);
   Statement(Database* db, sql::StmtPtr stmt, std::string sql, std::vector<std::string> params);
   Status start();
 
