@@ -235,6 +235,10 @@ Status CorePlanner::add_table_name(const sql::TableRef& ref, const sql::TableNam
     env_->views_expanding.pop_back();
     return s;
   }
+  if (lower(tn.name.name).rfind("sqlite_", 0) == 0) {
+    // sqlite_schema, sqlite_master, sqlite_stat1, sqlite_sequence, ...: SQLite's own tables.
+    return unsupported(ref.pos, "SQLite's system table " + tn.name.name);
+  }
   return at(ref.pos, Status::not_found("no such table: " + tn.name.name));
 }
 
