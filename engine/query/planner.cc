@@ -1159,10 +1159,8 @@ Result<std::shared_ptr<QueryPlan>> plan_select(PlanEnv* env, const sql::Select& 
   return plan;
 }
 
-Result<PlannedSubquery> plan_subquery(PlanEnv* env, const sql::Select& select, Scope* outer,
-                                      SubqueryKind kind) {
+Result<PlannedSubquery> plan_subquery(PlanEnv* env, const sql::Select& select, Scope* outer) {
   STRATA_ASSIGN(std::shared_ptr<QueryPlan> plan, plan_select(env, select, outer));
-  (void)kind;
   PlannedSubquery out;
   out.columns = static_cast<int>(plan->names.size());
   out.affinities = plan->affinities;
