@@ -51,9 +51,11 @@ int run_interactive(strata::vfs::Vfs* vfs, const strata::cli::ExecArgs& args) {
 }
 
 // --format / --mode values, checked by CLI11.
-const std::map<std::string, OutputMode> kModes = {
-    {"list", OutputMode::kList}, {"tsv", OutputMode::kTabs},  {"csv", OutputMode::kCsv},
-    {"box", OutputMode::kBox},   {"json", OutputMode::kJson}, {"quote", OutputMode::kQuote}};
+const std::vector<std::string> kModeNames = {"list", "tsv", "csv", "box", "json", "quote"};
+
+OutputMode mode_of(const std::string& name) {
+  return strata::cli::parse_output_mode(name).value_or(OutputMode::kList);
+}
 
 }  // namespace
 
@@ -69,12 +71,14 @@ int main(int argc, char** argv) {
   strata::cli::ExecArgs shell_args;
   auto* shell = app.add_subcommand("shell", "Interactive SQL shell (like sqlite3)");
   shell->add_option("DB", shell_args.path, "Database file (created if missing)")->required();
-  shell->add_option("--mode", shell_args.session.mode, "Output mode")
-      ->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case));
+  std::string shell_mode = "list";
+  shell->add_option("--mode", shell_mode, "Output mode: list tsv csv box json quote")
+      ->check(CLI::IsMember(kModeNames));
   shell->add_flag("--headers", shell_args.session.headers, "Show column names");
   shell->add_option("--page-size", shell_args.page_size,
                     "Page size of a new database (512..65536, a power of two)");
   shell->callback([&]() {
+    shell_args.session.mode = mode_of(shell_mode);
     status = isatty(STDIN_FILENO)
                  ? run_interactive(&vfs, shell_args)
                  : strata::cli::run_shell_script(&vfs, shell_args, stdin, stdout, stderr);
@@ -89,13 +93,17 @@ int main(int argc, char** argv) {
   exec->add_option("DB", exec_args.path, "Database file (created if missing)")->required();
   exec->add_option("SQL", exec_args.sql,
                    "SQL texts or dot-commands; without any, standard input is read line by line");
-  exec->add_option("--format", exec_args.session.mode, "Output format")
-      ->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case));
+  std::string exec_format = "list";
+  exec->add_option("--format", exec_format, "Output format: list tsv csv box json quote")
+      ->check(CLI::IsMember(kModeNames));
   exec->add_flag("--headers", exec_args.session.headers, "Show column names");
   exec->add_flag("--bail", exec_args.session.bail, "Stop at the first error");
   exec->add_option("--page-size", exec_args.page_size,
                    "Page size of a new database (512..65536, a power of two)");
-  exec->callback([&]() { status = strata::cli::run_exec(&vfs, exec_args, stdin, stdout, stderr); });
+  exec->callback([&]() {
+    exec_args.session.mode = mode_of(exec_format);
+    status = strata::cli::run_exec(&vfs, exec_args, stdin, stdout, stderr);
+  });
   exec->footer(
       "Each statement runs as soon as it is complete and its output is flushed; errors go to\n"
       "standard error with their line:column; the exit status is 1 if any statement failed.\n"

@@ -460,6 +460,7 @@ std::vector<Record> view_meta(FileView* view) {
     r["page_size"] = f.page_size;
     r["generation"] = f.generation;
     r["root"] = f.root;
+    r["root_generation"] = f.root_generation;
     r["freelist_head"] = f.freelist_head;
     r["page_count"] = f.page_count;
     r["commit_pages"] = f.commit_pages;
@@ -581,12 +582,14 @@ Result<std::vector<Record>> view_page(FileView* view, uint64_t page_no, bool jso
         cell["value_bytes"] = v.length;
         if (v.overflow) {
           cell["overflow"] = v.overflow_page;
+          cell["overflow_generation"] = v.overflow_generation;
         } else if (key.size() >= kObjectPrefixSize && key[0] == query::kTagRow) {
           Result<std::vector<Value>> row = codec::decode_row(v.inline_bytes);
           if (row.ok()) cell["row"] = values_field(*row, json);
         }
       } else {
         cell["child"] = node::child(p, i);
+        cell["child_generation"] = node::child_generation(p, i);
       }
       records.push_back(std::move(cell));
     }

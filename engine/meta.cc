@@ -109,6 +109,7 @@ MetaFields read_meta_fields(const uint8_t* bytes) {
   f.freelist_head = load_u64(bytes + kOffFreelist);
   f.page_count = load_u64(bytes + kOffPageCount);
   f.commit_pages = load_u64(bytes + kOffCommitPages);
+  f.root_generation = load_u64(bytes + kOffRootGeneration);
   return f;
 }
 

@@ -79,6 +79,7 @@ struct MetaFields {
   uint64_t freelist_head = 0;
   uint64_t page_count = 0;
   uint64_t commit_pages = 0;
+  uint64_t root_generation = 0;
 };
 MetaFields read_meta_fields(const uint8_t* bytes);
 

@@ -63,13 +63,22 @@ std::string check_rows_exist(Runner& expected, std::string_view sql, const SqlRe
 
 std::optional<Divergence> diff_statement(Runner& expected, Runner& actual, std::string_view sql,
                                          const DiffOptions& options) {
+  SqlResult expected_result = expected.execute(sql);
+  SqlResult actual_result = actual.execute(sql);
+  return diff_results(expected, sql, std::move(expected_result), std::move(actual_result), options,
+                      actual.name());
+}
+
+std::optional<Divergence> diff_results(Runner& expected, std::string_view sql,
+                                       SqlResult expected_result, SqlResult actual_result,
+                                       const DiffOptions& options, std::string_view actual_name) {
   Divergence d;
   d.sql = std::string(sql);
-  d.expected = expected.execute(sql);
-  d.actual = actual.execute(sql);
+  d.expected = std::move(expected_result);
+  d.actual = std::move(actual_result);
   CompareOptions compare = compare_options_for(sql, d.expected.column_names);
   compare.exact_reals = options.exact_reals;
-  d.mismatch = compare_results(d.expected, d.actual, compare, expected.name(), actual.name());
+  d.mismatch = compare_results(d.expected, d.actual, compare, expected.name(), actual_name);
   if (d.mismatch.empty() && d.expected.ok && (compare.distinct || compare.limited)) {
     d.mismatch = check_rows_exist(expected, sql, d.actual);
   }

@@ -52,6 +52,14 @@ struct DiffReport {
 std::optional<Divergence> diff_statement(Runner& expected, Runner& actual, std::string_view sql,
                                          const DiffOptions& options = {});
 
+// The same comparison for results the caller already has (the model checker runs each
+// statement itself, to tell a Strata I/O error under an injected fault from a divergence).
+// `expected` runs again only the unrestricted query of a DISTINCT or LIMIT query.
+std::optional<Divergence> diff_results(Runner& expected, std::string_view sql,
+                                       SqlResult expected_result, SqlResult actual_result,
+                                       const DiffOptions& options = {},
+                                       std::string_view actual_name = "strata");
+
 // Every statement of script on both engines, in order.
 DiffReport diff_script(std::string_view script, Runner& expected, Runner& actual,
                        const DiffOptions& options = {});

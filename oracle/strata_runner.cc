@@ -1,5 +1,7 @@
 #include "oracle/strata_runner.h"
 
+#include <strings.h>
+
 #include "oracle/script.h"
 #include "vfs/mem_vfs.h"
 #include "vfs/posix_vfs.h"
@@ -14,7 +16,37 @@ SqlResult failure(const Status& status) {
   return SqlResult::failure(status.code(), status.to_string());
 }
 
+void plant(PlantedBug bug, SqlResult* result) {
+  if (bug != PlantedBug::kCountOffByOne) return;
+  for (size_t i = 0; i < result->column_names.size(); ++i) {
+    if (strncasecmp(result->column_names[i].c_str(), "count(", 6) != 0) continue;
+    for (Row& row : result->rows) {
+      Value& v = row[i];
+      if (v.type() == ValueType::kInteger && v.as_integer() >= 2) {
+        v = Value::integer(v.as_integer() + 1);
+      }
+    }
+  }
+}
+
 }  // namespace
+
+std::string_view planted_bug_name(PlantedBug bug) {
+  switch (bug) {
+    case PlantedBug::kNone:
+      return "none";
+    case PlantedBug::kCountOffByOne:
+      return "count-off-by-one";
+  }
+  return "?";
+}
+
+std::optional<PlantedBug> parse_planted_bug(std::string_view name) {
+  for (PlantedBug bug : {PlantedBug::kNone, PlantedBug::kCountOffByOne}) {
+    if (planted_bug_name(bug) == name) return bug;
+  }
+  return std::nullopt;
+}
 
 StrataRunner::StrataRunner(std::unique_ptr<vfs::Vfs> owned, vfs::Vfs* vfs, std::string path,
                            query::DatabaseOptions options)
@@ -92,6 +124,7 @@ SqlResult StrataRunner::execute(std::string_view sql, std::span<const Value> par
   }
   for (int i = 0; i < stmt.column_count(); ++i) out.column_names.push_back(stmt.column_name(i));
   out.changes = db_->total_changes() - changes_before;
+  plant(planted_bug_, &out);
   return out;
 }
 

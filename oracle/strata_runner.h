@@ -6,14 +6,26 @@
 // Rows are exactly the Values the executor produced.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/query/database.h"
 #include "oracle/runner.h"
 #include "vfs/vfs.h"
 
 namespace strata::oracle {
+
+// Testing only: a deliberate wrong answer added to Strata's results after it ran, so a test can
+// show that the model checker finds a wrong result and shrinks the workload that shows it.
+enum class PlantedBug : uint8_t {
+  kNone,
+  kCountOffByOne,  // a result column named count(...) says one more when the count is 2 or more
+};
+std::string_view planted_bug_name(PlantedBug bug);  // "none", "count-off-by-one"
+std::optional<PlantedBug> parse_planted_bug(std::string_view name);
 
 class StrataRunner : public Runner {
  public:
@@ -33,6 +45,9 @@ class StrataRunner : public Runner {
   // On failure the runner has no database and every statement fails until a reopen works.
   Status reopen();
 
+  // Testing only (see PlantedBug).
+  void set_planted_bug(PlantedBug bug) { planted_bug_ = bug; }
+
   query::Database* db() { return db_.get(); }
   vfs::Vfs* vfs() { return vfs_; }
   const std::string& path() const { return path_; }
@@ -48,6 +63,7 @@ class StrataRunner : public Runner {
   query::DatabaseOptions options_;
   std::unique_ptr<query::Database> db_;
   Status open_error_;
+  PlantedBug planted_bug_ = PlantedBug::kNone;
 };
 
 }  // namespace strata::oracle

@@ -296,7 +296,7 @@ Result<BoundExprPtr> Binder::bind_subquery(const sql::Expr& expr, const sql::Sel
   }
   uint64_t saved = scope_->refs_from_inner;
   scope_->refs_from_inner = 0;
-  Result<PlannedSubquery> planned = plan_subquery(env_, select, scope_, kind);
+  Result<PlannedSubquery> planned = plan_subquery(env_, select, scope_);
   e->outer_mask = scope_->refs_from_inner;
   scope_->refs_from_inner |= saved;
   if (!planned.ok()) return at(expr.pos, planned.status());

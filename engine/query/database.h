@@ -10,7 +10,9 @@
 // BEGIN ... COMMIT all statements share one write transaction; a statement
 // that fails is undone on its own (its writes are reverted from an undo log)
 // and the transaction goes on, as in SQLite. SELECT results stream: rows are
-// produced as step() pulls them, unless ORDER BY needs a sort or DISTINCT a set.
+// produced as step() pulls them through the plan's operators (operators.h), except
+// where an operator needs its input first (a sort, aggregation, a hash join's build
+// side, UNION/INTERSECT/EXCEPT).
 #pragma once
 
 #include <functional>
@@ -57,6 +59,7 @@ class Statement {
  private:
   friend class Database;
   Status execute_write(WriteTx* tx);
+  Status create_table_as(WriteTx* tx, const sql::CreateTable& stmt);
   Statement(Database* db, sql::StmtPtr stmt, std::string sql, std::vector<std::string> params);
   Status start();
 

@@ -235,6 +235,10 @@ Status CorePlanner::add_table_name(const sql::TableRef& ref, const sql::TableNam
     env_->views_expanding.pop_back();
     return s;
   }
+  if (lower(tn.name.name).rfind("sqlite_", 0) == 0) {
+    // sqlite_schema, sqlite_master, sqlite_stat1, sqlite_sequence, ...: SQLite's own tables.
+    return unsupported(ref.pos, "SQLite's system table " + tn.name.name);
+  }
   return at(ref.pos, Status::not_found("no such table: " + tn.name.name));
 }
 
@@ -1155,10 +1159,8 @@ Result<std::shared_ptr<QueryPlan>> plan_select(PlanEnv* env, const sql::Select& 
   return plan;
 }
 
-Result<PlannedSubquery> plan_subquery(PlanEnv* env, const sql::Select& select, Scope* outer,
-                                      SubqueryKind kind) {
+Result<PlannedSubquery> plan_subquery(PlanEnv* env, const sql::Select& select, Scope* outer) {
   STRATA_ASSIGN(std::shared_ptr<QueryPlan> plan, plan_select(env, select, outer));
-  (void)kind;
   PlannedSubquery out;
   out.columns = static_cast<int>(plan->names.size());
   out.affinities = plan->affinities;

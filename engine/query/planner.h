@@ -37,8 +37,7 @@ Result<std::shared_ptr<QueryPlan>> plan_select(PlanEnv* env, const sql::Select& 
                                                Scope* outer);
 
 // A subquery used as an expression (scalar, EXISTS or IN).
-Result<PlannedSubquery> plan_subquery(PlanEnv* env, const sql::Select& select, Scope* outer,
-                                      SubqueryKind kind);
+Result<PlannedSubquery> plan_subquery(PlanEnv* env, const sql::Select& select, Scope* outer);
 
 // The rows of one table that match a WHERE clause (for UPDATE and DELETE): its scope
 // (item 0: the table, every column decoded), its level and the operator that fills it.

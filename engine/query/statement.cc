@@ -557,6 +557,77 @@ sql::ConflictAction effective(sql::ConflictAction a) {
 }
 }  // namespace
 
+// CREATE TABLE t AS SELECT: a table whose columns are the query's result columns (named as
+// SQLite names them, duplicates made unique with ":N"), typed by their affinity as SQLite
+// types them (INT, REAL, TEXT, NUM, or none), holding the query's rows.
+Status Statement::create_table_as(WriteTx* tx, const sql::CreateTable& ct) {
+  Database* db = db_;
+  if (db->catalog().view(ct.name.name) != nullptr || db->catalog().index(ct.name.name) != nullptr) {
+    return at(stmt_->pos, Status::invalid_argument("table " + ct.name.name + " already exists"));
+  }
+  // The rows first: the query may read the catalog as it is now.
+  PlanEnv env = write_env(db, tx, &params_);
+  STRATA_ASSIGN(std::shared_ptr<QueryPlan> plan, plan_select(&env, *ct.as_select, nullptr));
+  STRATA_TRY(plan->open(*env.run));
+  std::vector<std::vector<Value>> rows;
+  while (true) {
+    Row row;
+    STRATA_ASSIGN(bool got, plan->next(&row));
+    if (!got) break;
+    rows.push_back(std::move(row));
+  }
+  auto quoted = [](const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  std::string text = "CREATE TABLE " + quoted(ct.name.name) + "(";
+  std::vector<std::string> names;
+  for (size_t i = 0; i < plan->names.size(); ++i) {
+    std::string name = plan->names[i];
+    for (int n = 1;; ++n) {
+      bool clash = false;
+      for (const std::string& other : names) clash = clash || lower(other) == lower(name);
+      if (!clash) break;
+      name = plan->names[i] + ":" + std::to_string(n);
+    }
+    names.push_back(name);
+    const exec::OperandAffinity& a = plan->affinities[i];
+    const char* type = "";
+    if (a.declared) {
+      switch (a.affinity) {
+        case exec::Affinity::kText:
+          type = " TEXT";
+          break;
+        case exec::Affinity::kNumeric:
+          type = " NUM";
+          break;
+        case exec::Affinity::kInteger:
+          type = " INT";
+          break;
+        case exec::Affinity::kReal:
+          type = " REAL";
+          break;
+        case exec::Affinity::kNone:
+          break;
+      }
+    }
+    text += (i ? ", " : "") + quoted(name) + type;
+  }
+  text += ")";
+  STRATA_ASSIGN(sql::StmtPtr parsed, sql::parse_statement(text));
+  db->schema_changed_ = true;
+  STRATA_TRY(at(stmt_->pos, db->catalog_.create_table(tx, *parsed->as<sql::CreateTable>(), text)));
+  const TableDef* table = db->catalog().table(ct.name.name);
+  TableWriter writer(db, tx, *table, &params_);
+  for (auto& row : rows) {
+    STRATA_ASSIGN(bool inserted,
+                  writer.insert(std::move(row), sql::ConflictAction::kDefault, std::nullopt));
+    (void)inserted;
+  }
+  return Status::ok();
+}
+
 Status Statement::execute_write(WriteTx* tx) {
   const sql::Stmt& stmt = *stmt_;
   Database* db = db_;
@@ -724,6 +795,9 @@ Status Statement::execute_write(WriteTx* tx) {
     if (db->catalog().table(ct->name.name) != nullptr) {
       if (ct->if_not_exists) return Status::ok();
       return at(stmt.pos, Status::invalid_argument("table " + ct->name.name + " already exists"));
+    }
+    if (ct->as_select && !ct->temporary && !ct->without_rowid && !ct->strict) {
+      return create_table_as(tx, *ct);
     }
     db->schema_changed_ = true;
     return at(stmt.pos, db->catalog_.create_table(tx, *ct, sql_));

@@ -294,10 +294,24 @@ class QueryGenerator {
     const Column& tc = t.columns[static_cast<size_t>(pick(static_cast<int>(t.columns.size())))];
     std::string outer = column_of(sources);
     std::string inner = "q." + tc.name;
-    switch (pick(5)) {
+    const Column& tc2 = t.columns[static_cast<size_t>(pick(static_cast<int>(t.columns.size())))];
+    switch (pick(8)) {
       case 0:
         return outer + (chance(2) ? " NOT" : "") + " IN (SELECT " + tc.name + " FROM " + t.name +
                ")";
+      case 5:
+        // Correlated IN: the set depends on the outer row.
+        return outer + (chance(2) ? " NOT" : "") + " IN (SELECT " + inner + " FROM " + t.name +
+               " AS q WHERE q." + tc2.name + " >= " + column_of(sources) + ")";
+      case 6:
+        // A scalar subquery over a grouped subquery in FROM, correlated.
+        return "(SELECT max(n) FROM (SELECT " + tc.name + " AS k, count(*) AS n FROM " + t.name +
+               " GROUP BY " + tc.name + ") AS g WHERE g.k <> " + outer + ") >= 1";
+      case 7:
+        // Two levels down, reading the outermost row.
+        return "EXISTS (SELECT 1 FROM " + t.name + " AS q WHERE EXISTS (SELECT 1 FROM " + t.name +
+               " AS r WHERE r." + tc2.name + " = q." + tc.name + " AND r." + tc.name + " = " +
+               outer + "))";
       case 1:
         return std::string(chance(2) ? "NOT " : "") + "EXISTS (SELECT 1 FROM " + t.name +
                " AS q WHERE " + inner + " = " + outer + ")";
@@ -399,8 +413,17 @@ class QueryGenerator {
     std::string group_by;
     for (const std::string& gc : groups) group_by += (group_by.empty() ? " GROUP BY " : ", ") + gc;
     std::string having;
-    if (!groups.empty() && chance(3))
+    if (!groups.empty() && chance(3)) {
       having = " HAVING " + aggregate_call(sources) + " > " + std::to_string(pick(3));
+    } else if (!groups.empty() && chance(4)) {
+      // A subquery in HAVING, correlated to a grouping column. (Not compared with the bare
+      // column: SQLite 3.40 then applies the comparison's affinity to the group's register
+      // in place, so a REAL 3.0 in the result turns into INTEGER 3.)
+      const Source& t = tables_[static_cast<size_t>(pick(static_cast<int>(tables_.size())))];
+      const Column& tc = t.columns[static_cast<size_t>(pick(static_cast<int>(t.columns.size())))];
+      having = " HAVING count(*) >= (SELECT count(*) FROM " + t.name + " AS q WHERE q." + tc.name +
+               " = coalesce(" + groups[0] + ", NULL))";
+    }
     return "SELECT " + cols + " FROM " + from + where + group_by + having +
            order_clause(static_cast<int>(groups.size()) + aggs);
   }

@@ -1083,6 +1083,8 @@ TEST(SqlDiffCorpus, UnsupportedConstructsAreRefusedNotAnswered) {
            "EXPLAIN QUERY PLAN SELECT * FROM t",
            "SELECT a FROM t WHERE a = 1 COLLATE NOCASE",
            "SELECT a FROM t UNION SELECT a FROM s ORDER BY 1 COLLATE NOCASE",
+           "SELECT name FROM sqlite_master",
+           "SELECT * FROM sqlite_schema WHERE type = 'table'",
            // Regression: these used to be accepted and then ignored.
            "CREATE TABLE oc1(a NOT NULL ON CONFLICT IGNORE)",
            "CREATE TABLE oc2(a UNIQUE ON CONFLICT REPLACE)",
