@@ -461,6 +461,7 @@ std::vector<Record> view_meta(FileView* view) {
     r["generation"] = f.generation;
     r["root"] = f.root;
     r["root_generation"] = f.root_generation;
+    r["flags"] = f.flags;  // 1: one-sync commit, its pages verified at open
     r["freelist_head"] = f.freelist_head;
     r["page_count"] = f.page_count;
     r["commit_pages"] = f.commit_pages;

@@ -110,6 +110,7 @@ MetaFields read_meta_fields(const uint8_t* bytes) {
   f.page_count = load_u64(bytes + kOffPageCount);
   f.commit_pages = load_u64(bytes + kOffCommitPages);
   f.root_generation = load_u64(bytes + kOffRootGeneration);
+  f.flags = load_u32(bytes + kOffMetaFlags);
   return f;
 }
 

@@ -80,6 +80,7 @@ struct MetaFields {
   uint64_t page_count = 0;
   uint64_t commit_pages = 0;
   uint64_t root_generation = 0;
+  uint32_t flags = 0;
 };
 MetaFields read_meta_fields(const uint8_t* bytes);
 

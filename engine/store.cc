@@ -118,10 +118,17 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
       options.protocol_bug != ProtocolBug::kOneSyncNoVerify) {
     const Result<Meta>& other = slots.slot[1 - slots.active];
     if (other.ok() && other->generation + 1 == newest.generation) {
+      Status previous = store->load(other.value(), options);
+      if (!previous.is_ok()) {
+        // Report the newest commit's damage: that is where the file first went wrong.
+        return Status(opened.code(), opened.message() + " (and the previous commit " +
+                                         std::to_string(other->generation) +
+                                         " does not open either: " + previous.message() + ")");
+      }
       store->open_note_ = "commit " + std::to_string(newest.generation) +
                           " did not reach the disk whole (" + opened.message() +
                           "); opened generation " + std::to_string(other->generation);
-      opened = store->load(other.value(), options);
+      opened = previous;
     }
   }
   STRATA_TRY(opened);

@@ -85,6 +85,17 @@ TEST(CommitProtocol, TwoSyncFilesAreNotVerifiedAtOpenAndOpenAsBefore) {
   EXPECT_EQ(report.keys, 60u);
 }
 
+TEST(CommitProtocol, OneSyncFailedSyncFailsTheCommitAndTheReopenedFileHoldsAVersion) {
+  // MemVfs cannot fail a sync; the crash testbed's fsync-fail sweep covers the device side.
+  // Here: the commit labels of the one-sync protocol, in order.
+  vfs::MemVfs vfs;
+  ASSERT_OK_AND_ASSIGN(auto store, Store::open(&vfs, "db", with(CommitProtocol::kOneSync)));
+  uint64_t syncs = vfs.sync_count();
+  ASSERT_OK(put_all(store.get(), 0, 300));
+  EXPECT_EQ(vfs.sync_count() - syncs, 1u) << "however many pages the commit wrote";
+  EXPECT_GT(store->meta().commit_pages, 3u);
+}
+
 TEST(CommitProtocol, NamesParse) {
   for (CommitProtocol p : {CommitProtocol::kTwoSync, CommitProtocol::kOneSync}) {
     EXPECT_EQ(parse_commit_protocol(commit_protocol_name(p)), p);

@@ -71,8 +71,12 @@ class RecordingVfs : public vfs::Vfs {
   std::vector<Op> ops;
 };
 
+// These tests spell out the two-sync protocol step by step (DESIGN §3); the one-sync protocol
+// has its own in commit_protocol_test.cc.
 std::unique_ptr<Store> open_store(vfs::Vfs* vfs, const std::string& path = "/db") {
-  auto s = Store::open(vfs, path);
+  StoreOptions options;
+  options.commit_protocol = CommitProtocol::kTwoSync;
+  auto s = Store::open(vfs, path, options);
   EXPECT_OK(s);
   return s.ok() ? std::move(s).value() : nullptr;
 }
