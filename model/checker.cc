@@ -87,7 +87,7 @@ lab::Recovery recover_image(const faults::DiskImage& image, const StoreOptions& 
   return r;
 }
 
-// The first line where two contents texts differ, both sides shown.
+// The first line where two contents texts differ: got's line, then want's.
 std::string first_difference(const std::string& got, const std::string& want) {
   size_t a = 0, b = 0;
   while (a < got.size() || b < want.size()) {
@@ -98,7 +98,7 @@ std::string first_difference(const std::string& got, const std::string& want) {
       auto shown = [](std::string_view line) {
         return line.empty() ? std::string("(end)") : std::string(line.substr(0, 120));
       };
-      return fmt::format("recovered has \"{}\" where the version has \"{}\"", shown(la), shown(lb));
+      return fmt::format("\"{}\" where the other has \"{}\"", shown(la), shown(lb));
     }
     a = ea + 1;
     b = eb + 1;
@@ -183,7 +183,9 @@ class Checker {
     return true;
   }
 
-  void finish() {
+  // The end of a run: the contents must agree (no crash follows to compare them).
+  void finish(size_t input_index) {
+    if (!failure_ && strata_) same_contents(input_index);
     if (fvs_) collect_fired();
   }
 
@@ -375,7 +377,26 @@ class Checker {
     return points;
   }
 
+  // Statements that change rows without a query reading them are compared here: the live
+  // Strata database must hold what SQLite holds (before a crash, and at the end of a run), or
+  // a crash state would be blamed for a difference the statements made.
+  bool same_contents(size_t input_index) {
+    auto want = sqlite_contents(sqlite_->handle());
+    auto got = strata_contents(strata_->db());
+    if (!want.ok() || !got.ok()) {
+      return fail(Failure::Kind::kError, input_index, "reading the contents failed",
+                  (want.ok() ? got.status() : want.status()).to_string());
+    }
+    if (*want == *got) return true;
+    return fail(Failure::Kind::kDivergence, input_index,
+                "divergence: the databases hold different contents after " +
+                    (epoch_statements_.empty() ? std::string("the start of the epoch")
+                                               : "\"" + epoch_statements_.back() + "\""),
+                "strata has " + first_difference(*got, *want));
+  }
+
   bool run_crash(const ScriptStep& step, size_t input_index) {
+    if (!same_contents(input_index)) return false;
     const std::vector<uint64_t> points = crash_points();
     const uint64_t crash_after = points[points.size() - 1 - step.crash_back % points.size()];
     return check_crash(crash_after, step.crash_image, input_index);
@@ -520,7 +541,7 @@ class Checker {
       if (it == versions_.end()) continue;
       auto want = sqlite_contents(it->second.db->handle());
       if (!want.ok()) continue;
-      out += fmt::format("\nrecovered (generation {}) vs version {}: {}",
+      out += fmt::format("\nrecovered (generation {}) vs version {}: the recovered database has {}",
                          (*db)->store()->meta().generation, g, first_difference(*recovered, *want));
     }
     return out;
@@ -576,7 +597,7 @@ ModelRun run_steps(size_t count, const ModelOptions& options, NextStep next_step
     if (!*step) continue;
     if (!checker.run(**step, i)) break;
   }
-  checker.finish();
+  checker.finish(count == 0 ? 0 : count - 1);
   run.stats = std::move(checker.stats_);
   run.script = std::move(checker.script_);
   run.failure = std::move(checker.failure_);
