@@ -87,6 +87,25 @@ lab::Recovery recover_image(const faults::DiskImage& image, const StoreOptions& 
   return r;
 }
 
+// The first line where two contents texts differ: got's line, then want's.
+std::string first_difference(const std::string& got, const std::string& want) {
+  size_t a = 0, b = 0;
+  while (a < got.size() || b < want.size()) {
+    size_t ea = std::min(got.find('\n', a), got.size());
+    size_t eb = std::min(want.find('\n', b), want.size());
+    std::string_view la(got.data() + a, ea - a), lb(want.data() + b, eb - b);
+    if (la != lb || a >= got.size() || b >= want.size()) {
+      auto shown = [](std::string_view line) {
+        return line.empty() ? std::string("(end)") : std::string(line.substr(0, 120));
+      };
+      return fmt::format("\"{}\" where the other has \"{}\"", shown(la), shown(lb));
+    }
+    a = ea + 1;
+    b = eb + 1;
+  }
+  return "the same contents";
+}
+
 // A committed version: SQLite's contents when Strata's commit of that generation returned.
 struct Version {
   std::unique_ptr<oracle::Sqlite> db;
@@ -113,10 +132,29 @@ class Checker {
         s.sql = render_statement(step.choices, schema, sqlite_in_transaction());
         break;
       }
-      case StepKind::kCrash:
-        s.crash_back = at(0) < 100 ? 0 : at(1) + 1;
+      case StepKind::kCrash: {
+        // After the whole log, or at a commit's meta write or sync (where the protocol is
+        // most delicate), or at any disk op of the window.
+        const std::vector<uint64_t> points = crash_points();
+        const faults::OpLog& log = fvs_->log();
+        std::vector<size_t> commit_points;
+        for (size_t i = 0; i < points.size(); ++i) {
+          std::string phase = lab::phase_of(log[points[i]]);
+          if (phase == "meta slot" || phase == "sync meta" || phase == "sync pages") {
+            commit_points.push_back(i);
+          }
+        }
+        if (at(0) < 90) {
+          s.crash_back = 0;
+        } else if (at(0) < 170 && !commit_points.empty()) {
+          s.crash_back = static_cast<uint32_t>(points.size() - 1 -
+                                               commit_points[at(1) % commit_points.size()]);
+        } else {
+          s.crash_back = static_cast<uint32_t>((at(1) | at(4) << 8) % points.size());
+        }
         s.crash_image = at(2) | at(3) << 8;
         break;
+      }
       case StepKind::kFault: {
         if (o_.faults.empty()) return std::optional<ScriptStep>();
         faults::FaultSpec spec;
@@ -145,7 +183,9 @@ class Checker {
     return true;
   }
 
-  void finish() {
+  // The end of a run: the contents must agree (no crash follows to compare them).
+  void finish(size_t input_index) {
+    if (!failure_ && strata_) same_contents(input_index);
     if (fvs_) collect_fired();
   }
 
@@ -189,6 +229,7 @@ class Checker {
     strata_->set_planted_bug(o_.planted_bug);
     generation_ = strata_->db()->store()->meta().generation;
     fvs_->mark("ack " + std::to_string(generation_));
+    epoch_start_ = epoch_ == 0 ? 0 : fvs_->next_seq() - 1;
     STRATA_TRY(lab::dump_database(strata_->db()).status());
     sqlite_ = std::move(sqlite);
     versions_.clear();
@@ -318,16 +359,45 @@ class Checker {
     return true;
   }
 
-  bool run_crash(const ScriptStep& step, size_t input_index) {
+  // Where the power may go: after any disk-changing op of the last crash_window statements,
+  // and after the whole log (the last point).
+  std::vector<uint64_t> crash_points() const {
     const faults::OpLog& log = fvs_->log();
     const size_t n = statement_start_.size();
-    const uint64_t window = n == 0 ? 0 : statement_start_[n - std::min(n, o_.crash_window)];
+    // A later epoch's crash points begin after its "ack": before it the prediction knows
+    // nothing of the version the epoch started from.
+    const uint64_t window =
+        n == 0 ? epoch_start_ : statement_start_[n - std::min(n, o_.crash_window)];
     std::vector<uint64_t> points;
     for (uint64_t seq = window; seq < log.size(); ++seq) {
       if (faults::changes_disk(log[seq].kind)) points.push_back(seq);
     }
     const uint64_t end = log.size() - 1;
     if (points.empty() || points.back() != end) points.push_back(end);
+    return points;
+  }
+
+  // Statements that change rows without a query reading them are compared here: the live
+  // Strata database must hold what SQLite holds (before a crash, and at the end of a run), or
+  // a crash state would be blamed for a difference the statements made.
+  bool same_contents(size_t input_index) {
+    auto want = sqlite_contents(sqlite_->handle());
+    auto got = strata_contents(strata_->db());
+    if (!want.ok() || !got.ok()) {
+      return fail(Failure::Kind::kError, input_index, "reading the contents failed",
+                  (want.ok() ? got.status() : want.status()).to_string());
+    }
+    if (*want == *got) return true;
+    return fail(Failure::Kind::kDivergence, input_index,
+                "divergence: the databases hold different contents after " +
+                    (epoch_statements_.empty() ? std::string("the start of the epoch")
+                                               : "\"" + epoch_statements_.back() + "\""),
+                "strata has " + first_difference(*got, *want));
+  }
+
+  bool run_crash(const ScriptStep& step, size_t input_index) {
+    if (!same_contents(input_index)) return false;
+    const std::vector<uint64_t> points = crash_points();
     const uint64_t crash_after = points[points.size() - 1 - step.crash_back % points.size()];
     return check_crash(crash_after, step.crash_image, input_index);
   }
@@ -421,6 +491,7 @@ class Checker {
               epoch_, epoch_, epoch_ == 1 ? "" : "es", epoch_statements_.size(), crash_after, r.op,
               policy_name, o_.device.to_string(), choice.describe(), expected.describe(),
               outcome.detail);
+          f.detail += explain_contents(image, expected);
           f.lab_replayable = epoch_ == 0 && !fired;
           f.epoch_statements = epoch_statements_;
           f.op_log_hash = lab::hash_op_log(log);
@@ -451,6 +522,31 @@ class Checker {
     return true;
   }
 
+  // For a recovered image that opens: where its contents first differ from each predicted
+  // version's (SQLite's), so a report shows the wrong rows.
+  std::string explain_contents(const faults::DiskImage& image, const lab::Expected& expected) {
+    vfs::MemVfs mem;
+    for (const auto& [path, bytes] : image) mem.write_file(path, bytes);
+    query::DatabaseOptions options;
+    options.store = recovery_options(o_);
+    auto db = query::Database::open(&mem, kDbPath, options);
+    if (!db.ok()) return "";
+    auto recovered = strata_contents(db->get());
+    if (!recovered.ok()) return "";
+    std::string out;
+    std::vector<uint64_t> predicted = {expected.durable};
+    if (expected.in_flight) predicted.push_back(*expected.in_flight);
+    for (uint64_t g : predicted) {
+      auto it = versions_.find(g);
+      if (it == versions_.end()) continue;
+      auto want = sqlite_contents(it->second.db->handle());
+      if (!want.ok()) continue;
+      out += fmt::format("\nrecovered (generation {}) vs version {}: the recovered database has {}",
+                         (*db)->store()->meta().generation, g, first_difference(*recovered, *want));
+    }
+    return out;
+  }
+
   const lab::Recovery& recover_memo(const faults::DiskImage& image) {
     if (memo_.size() > 50000) memo_.clear();
     uint64_t h = lab::hash_image(image);
@@ -471,6 +567,7 @@ class Checker {
   std::vector<uint64_t> generation_before_;  // Strata's generation before each statement
   std::vector<std::string> epoch_statements_;
   size_t epoch_ = 0;
+  uint64_t epoch_start_ = 0;  // the first op a crash point may follow
   bool dishonest_armed_ = false;
   std::unordered_map<uint64_t, lab::Recovery> memo_;
 };
@@ -500,7 +597,7 @@ ModelRun run_steps(size_t count, const ModelOptions& options, NextStep next_step
     if (!*step) continue;
     if (!checker.run(**step, i)) break;
   }
-  checker.finish();
+  checker.finish(count == 0 ? 0 : count - 1);
   run.stats = std::move(checker.stats_);
   run.script = std::move(checker.script_);
   run.failure = std::move(checker.failure_);

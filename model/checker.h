@@ -12,9 +12,10 @@
 // mark and a dump after every commit), so a crash-state failure of the first epoch is also a
 // crash-testbed replay file (`strata-lab replay`).
 //
-// Crash points: after any disk-changing op of the last `crash_window` statements, or after the
-// whole log (choice 0). Versions older than the window are dropped, except when a dishonest
-// fault (bit flip, misdirected write, lying sync) may take the disk back further.
+// Crash points: after the whole log (choice 0), at a commit's page sync, meta write or meta
+// sync, or after any disk-changing op of the last `crash_window` statements. Versions older
+// than the window are dropped, except when a dishonest fault (bit flip, misdirected write,
+// lying sync) may take the disk back further.
 //
 // Faults: a fault step arms one fault on the epoch's FaultVfs (seeded, fires once). A Strata
 // I/O-level failure after a fault fired ends the epoch like a crash after the last op; a

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace strata::model {
 
@@ -96,6 +97,16 @@ const ColumnInfo* TableInfo::column(const std::string& column_name) const {
   return nullptr;
 }
 
+bool TableInfo::mentions(const std::string& table) const {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t at = sql.find(table); at != std::string::npos; at = sql.find(table, at + 1)) {
+    bool starts = at == 0 || !word(sql[at - 1]);
+    bool ends = at + table.size() == sql.size() || !word(sql[at + table.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
 bool TableInfo::has_wide() const {
   return std::any_of(columns.begin(), columns.end(), [](const ColumnInfo& c) { return c.wide; });
 }
@@ -126,11 +137,12 @@ bool Schema::has_index(const std::string& name) const {
 Result<Schema> read_schema(sqlite3* db) {
   Schema schema;
   STRATA_TRY(each_row(db,
-                      "SELECT type, name FROM sqlite_schema WHERE type IN ('table', 'view') "
+                      "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('table', 'view') "
                       "ORDER BY name",
                       [&](sqlite3_stmt* s) {
                         TableInfo t;
                         t.name = column_text(s, 1);
+                        t.sql = column_text(s, 2);
                         if (is_internal(t.name)) return;
                         t.is_view = column_text(s, 0) == "view";
                         (t.is_view ? schema.views : schema.tables).push_back(std::move(t));

@@ -54,6 +54,10 @@ struct TableInfo {
   std::vector<IndexInfo> indexes;
   bool is_view = false;
   int64_t rows = 0;  // tables: how many rows it holds now
+  std::string sql;   // views: the CREATE VIEW text
+
+  // Views: whether the definition names this table (as a whole word).
+  bool mentions(const std::string& table) const;
 
   const ColumnInfo* column(const std::string& name) const;
   bool has_wide() const;

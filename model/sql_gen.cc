@@ -205,7 +205,7 @@ class Renderer {
       case kDropView:
         return drop_view();
       case kDropTable:
-        return "DROP TABLE " + table().name;
+        return drop_table(table());
       case kAnalyze:
         return c_.maybe(50) ? "ANALYZE " + table().name : "ANALYZE";
       case kKinds:
@@ -795,6 +795,16 @@ class Renderer {
                column_expr(left) + " = " + column_expr(right);
       }
     }
+  }
+
+  // A view over a table outlives it in SQLite; a table made again under the same name may
+  // have other affinities, and what the view computes (max(), GROUP BY) would then see which
+  // of equal values comes first. So the views on a table go first.
+  std::string drop_table(const TableInfo& t) {
+    for (const TableInfo& v : schema_.views) {
+      if (v.mentions(t.name)) return "DROP VIEW " + v.name;
+    }
+    return "DROP TABLE " + t.name;
   }
 
   std::string drop_view() {

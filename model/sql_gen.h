@@ -28,7 +28,9 @@
 //     query without LIMIT, and SET), never in WHERE; UPDATE writes a UNIQUE column with an
 //     expression only for one row, and OR IGNORE/OR REPLACE only for one row;
 //   - values of kilobytes only in the wide column "w", which is never indexed, and no SET
-//     that grows a value (index keys have a size limit Strata refuses to exceed).
+//     that grows a value (index keys have a size limit Strata refuses to exceed);
+//   - a table is dropped only once no view names it (made again with other affinities, it
+//     would give the view's max() and GROUP BY equal values of two types).
 #pragma once
 
 #include <rapidcheck.h>
