@@ -18,6 +18,7 @@
 
 #include "engine/check.h"
 #include "lab/report.h"
+#include "model/commands.h"
 #include "oracle/commands.h"
 #include "lab/sweep.h"
 #include "engine/collection.h"
@@ -357,6 +358,7 @@ int main(int argc, char** argv) {
   replay->add_option("FILE", replay_path, "replay file (.json)")->required();
 
   strata::oracle::add_oracle_commands(app);
+  strata::model::add_model_command(app);
 
   CLI11_PARSE(app, argc, argv);
   if (demo->parsed()) return run_demo(path, keys, transactions, seed);
