@@ -49,6 +49,22 @@ const std::vector<Policy>& all_policies() {
   return all;
 }
 
+Result<std::vector<Policy>> parse_policy_list(const std::vector<std::string>& names) {
+  std::vector<Policy> out;
+  for (const std::string& name : names) {
+    if (name == "honest" || name == "all") {
+      out = all_policies();
+    } else if (name == "none") {
+      out.clear();
+    } else if (auto policy = parse_policy(name)) {
+      out.push_back(*policy);
+    } else {
+      return Status::invalid_argument("unknown policy \"" + name + "\"");
+    }
+  }
+  return out;
+}
+
 std::string_view tear_mode_name(TearMode mode) { return kTearNames[static_cast<int>(mode)]; }
 
 std::optional<TearMode> parse_tear_mode(std::string_view name) {

@@ -40,6 +40,8 @@ enum class TearMode : uint8_t { kAtomic, kPrefix, kSuffix, kArbitrary };
 std::string_view policy_name(Policy policy);
 std::optional<Policy> parse_policy(std::string_view name);
 const std::vector<Policy>& all_policies();
+// Command-line lists: policy names, `honest`/`all` (the five), `none`.
+Result<std::vector<Policy>> parse_policy_list(const std::vector<std::string>& names);
 std::string_view tear_mode_name(TearMode mode);
 std::optional<TearMode> parse_tear_mode(std::string_view name);
 

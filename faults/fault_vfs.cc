@@ -56,6 +56,28 @@ const std::vector<FaultKind>& all_faults() {
   return all;
 }
 
+Result<std::vector<FaultKind>> parse_fault_list(const std::vector<std::string>& names) {
+  std::vector<FaultKind> out;
+  for (const std::string& name : names) {
+    if (name == "io") {
+      out.insert(out.end(), {FaultKind::kEioRead, FaultKind::kEioWrite, FaultKind::kEnospc,
+                             FaultKind::kShortWrite, FaultKind::kFsyncFail});
+    } else if (name == "dishonest") {
+      out.insert(out.end(),
+                 {FaultKind::kBitFlip, FaultKind::kMisdirectedWrite, FaultKind::kLyingFsync});
+    } else if (name == "all") {
+      out = all_faults();
+    } else if (name == "none") {
+      out.clear();
+    } else if (auto kind = parse_fault(name)) {
+      out.push_back(*kind);
+    } else {
+      return Status::invalid_argument("unknown fault \"" + name + "\"");
+    }
+  }
+  return out;
+}
+
 bool is_dishonest(FaultKind kind) {
   return kind == FaultKind::kBitFlip || kind == FaultKind::kMisdirectedWrite ||
          kind == FaultKind::kLyingFsync;

@@ -50,6 +50,9 @@ enum class FaultKind : uint8_t {
 std::string_view fault_name(FaultKind kind);
 std::optional<FaultKind> parse_fault(std::string_view name);
 const std::vector<FaultKind>& all_faults();
+// Command-line lists: fault names, `io` (the five honest errors), `dishonest` (the three
+// lies), `all`, `none`.
+Result<std::vector<FaultKind>> parse_fault_list(const std::vector<std::string>& names);
 // Bit flips, misdirected writes and lying syncs: the disk lies, so "corruption detected" is an
 // acceptable outcome too.
 bool is_dishonest(FaultKind kind);

@@ -42,37 +42,8 @@ Result<ModelOptions> model_options(const ModelArgs& a) {
   o.statements = a.steps;
   o.crash_every = a.crash_every;
   o.fault_every = a.fault_every;
-  o.policies.clear();
-  for (const std::string& p : a.policies) {
-    if (p == "honest" || p == "all") {
-      o.policies = faults::all_policies();
-    } else if (p == "none") {
-      o.policies.clear();
-    } else if (auto policy = faults::parse_policy(p)) {
-      o.policies.push_back(*policy);
-    } else {
-      return Status::invalid_argument("unknown policy \"" + p + "\"");
-    }
-  }
-  for (const std::string& f : a.faults) {
-    using faults::FaultKind;
-    if (f == "io") {
-      o.faults.insert(o.faults.end(),
-                      {FaultKind::kEioRead, FaultKind::kEioWrite, FaultKind::kEnospc,
-                       FaultKind::kShortWrite, FaultKind::kFsyncFail});
-    } else if (f == "dishonest") {
-      o.faults.insert(o.faults.end(),
-                      {FaultKind::kBitFlip, FaultKind::kMisdirectedWrite, FaultKind::kLyingFsync});
-    } else if (f == "all") {
-      o.faults = faults::all_faults();
-    } else if (f == "none") {
-      o.faults.clear();
-    } else if (auto kind = faults::parse_fault(f)) {
-      o.faults.push_back(*kind);
-    } else {
-      return Status::invalid_argument("unknown fault \"" + f + "\"");
-    }
-  }
+  STRATA_ASSIGN(o.policies, faults::parse_policy_list(a.policies));
+  STRATA_ASSIGN(o.faults, faults::parse_fault_list(a.faults));
   if (a.sector < 64 || (a.sector & (a.sector - 1)) != 0) {
     return Status::invalid_argument("sector size must be a power of two >= 64");
   }

@@ -361,6 +361,16 @@ TEST(FaultSpecTest, ParsesEveryScheduleForm) {
   EXPECT_FALSE(parse_fault_spec("eio-everything").ok());
   EXPECT_FALSE(parse_fault_spec("eio-read@when=now").ok());
   for (FaultKind k : all_faults()) EXPECT_EQ(parse_fault(fault_name(k)), k);
+  auto io = parse_fault_list({"io", "lying-fsync"});
+  ASSERT_OK(io.status());
+  EXPECT_EQ(io->size(), 6u);
+  EXPECT_EQ(io->back(), FaultKind::kLyingFsync);
+  EXPECT_FALSE(parse_fault_list({"eio-everything"}).ok());
+  auto honest = parse_policy_list({"honest"});
+  ASSERT_OK(honest.status());
+  EXPECT_EQ(*honest, all_policies());
+  EXPECT_TRUE(parse_policy_list({"honest", "none"})->empty());
+  EXPECT_FALSE(parse_policy_list({"sideways"}).ok());
   for (Policy p : all_policies()) EXPECT_EQ(parse_policy(policy_name(p)), p);
 }
 
