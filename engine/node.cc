@@ -28,6 +28,12 @@ void compact(uint8_t* page, uint32_t page_size) {
 Status bad(uint64_t page_no, const std::string& why) {
   return Status::corruption("page " + std::to_string(page_no) + ": " + why);
 }
+
+std::string content_mismatch(size_t live, size_t garbage_bytes, size_t area) {
+  return "cells (" + std::to_string(live) + " bytes) and garbage (" +
+         std::to_string(garbage_bytes) + ") do not fill the content area (" + std::to_string(area) +
+         " bytes)";
+}
 }  // namespace
 
 void init(uint8_t* page, uint32_t page_size, PageType type, uint64_t page_no) {
@@ -203,6 +209,7 @@ Status validate(const uint8_t* page, uint32_t page_size, uint64_t page_no) {
   if (!leaf && n == 0) return bad(page_no, "branch page without children");
   size_t max_key = max_key_size(page_size);
   std::string_view previous;
+  size_t live = 0;
   for (size_t i = 0; i < n; ++i) {
     size_t off = slot(page, i);
     size_t header = leaf ? kLeafCellHeader : kBranchCellHeader;
@@ -221,6 +228,7 @@ Status validate(const uint8_t* page, uint32_t page_size, uint64_t page_no) {
     if (off + cell_size_at(c, leaf) > page_size) {
       return bad(page_no, "cell " + std::to_string(i) + " runs past the end of the page");
     }
+    live += cell_size_at(c, leaf);
     std::string_view k = key(page, i);
     if (i > 0 && !(previous < k) && (leaf || i > 1)) {
       return bad(page_no, "keys out of order at cell " + std::to_string(i));
@@ -231,6 +239,12 @@ Status validate(const uint8_t* page, uint32_t page_size, uint64_t page_no) {
       if (ch < 2) return bad(page_no, "cell " + std::to_string(i) + " points at meta page");
     }
     previous = k;
+  }
+  // Every byte of the content area is a live cell or garbage, exactly: compaction relies on
+  // the garbage count to know what it frees, so a page that overstates it (or whose cells
+  // overlap) would make an insert write outside the page.
+  if (live + garbage(page) != page_size - start) {
+    return bad(page_no, content_mismatch(live, garbage(page), page_size - start));
   }
   return Status::ok();
 }
@@ -258,11 +272,14 @@ NodeAudit audit(const uint8_t* page, uint32_t page_size) {
   size_t header = leaf ? kLeafCellHeader : kBranchCellHeader;
   bool have_previous = false;
   std::string_view previous;
+  size_t live = 0;
+  bool all_measured = true;  // every cell's size is known, so the content area can be summed
   for (size_t i = 0; i < n; ++i) {
     std::string cell_name = "cell " + std::to_string(i);
     size_t off = slot(page, i);
     if (off < start || off + header > page_size) {
       out.problems.push_back(cell_name + " offset out of bounds");
+      all_measured = false;
       continue;
     }
     const uint8_t* c = page + off;
@@ -271,13 +288,16 @@ NodeAudit audit(const uint8_t* page, uint32_t page_size) {
       uint32_t field = load_u32(c + 2);
       if (!(field & kOverflowFlag) && (field & ~kOverflowFlag) > page_size) {
         out.problems.push_back(cell_name + " inline value too long");
+        all_measured = false;
         continue;
       }
     }
     if (off + cell_size_at(c, leaf) > page_size) {
       out.problems.push_back(cell_name + " runs past the end of the page");
+      all_measured = false;
       continue;
     }
+    live += cell_size_at(c, leaf);
     std::string_view k = key(page, i);
     if (!leaf && i == 0 && !k.empty()) out.problems.push_back("branch cell 0 has a key");
     if (have_previous && !(previous < k) && (leaf || i > 1)) {
@@ -290,6 +310,9 @@ NodeAudit audit(const uint8_t* page, uint32_t page_size) {
       continue;
     }
     out.usable[i] = true;
+  }
+  if (all_measured && live + garbage(page) != page_size - start) {
+    out.problems.push_back(content_mismatch(live, garbage(page), page_size - start));
   }
   return out;
 }

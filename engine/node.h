@@ -108,7 +108,9 @@ std::string with_branch_key(std::string_view branch_cell, std::string_view key);
 std::string_view cell_key(std::string_view cell_bytes, bool leaf);
 
 // Structural validation of a page from disk: slots and cells within bounds,
-// keys strictly ascending, sizes within limits. Never reads out of bounds.
+// keys strictly ascending, sizes within limits, and the live cells plus the garbage count
+// fill the content area exactly (so compaction frees what the page says). Never reads out
+// of bounds.
 Status validate(const uint8_t* page, uint32_t page_size, uint64_t page_no);
 
 // What validate() checks, one finding per problem instead of the first, for tools that
