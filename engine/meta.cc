@@ -14,6 +14,7 @@ constexpr size_t kOffPageCount = 64;
 constexpr size_t kOffCommitPages = 72;
 constexpr size_t kOffRootGeneration = 80;
 constexpr size_t kOffMetaFlags = 88;
+constexpr size_t kOffReserved = 92;  // zero to the end of the page
 
 Status slot_error(uint64_t slot, const std::string& why) {
   return Status::corruption("meta slot " + std::to_string(slot) + ": " + why);
@@ -63,6 +64,18 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   uint32_t version = load_u32(bytes + kOffVersion);
   if (version != kFormatVersion) {
     return slot_error(slot, "unsupported format version " + std::to_string(version));
+  }
+  if (strict) {
+    // encode_meta writes nothing else: a checksum-valid slot with other bytes set is not one
+    // the engine wrote, and decoding must stay the exact inverse of encoding.
+    if (bytes[kOffFlags] != 0 || header_count(bytes) != 0 || page_aux(bytes) != 0) {
+      return slot_error(slot, "unused header fields are not zero");
+    }
+    for (size_t i = kOffReserved; i < page_size; ++i) {
+      if (bytes[i] != 0) {
+        return slot_error(slot, "reserved byte at offset " + std::to_string(i) + " is not zero");
+      }
+    }
   }
   Meta meta;
   meta.page_size = page_size;

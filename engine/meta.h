@@ -59,7 +59,10 @@ void encode_meta(const Meta& meta, uint8_t* page);
 // Decodes and validates one slot's bytes (at least kMinPageSize bytes are
 // needed; `available` says how many were read). `slot` is 0 or 1. When the
 // page size is unknown, pass expected_page_size = 0 and it is taken from the
-// bytes. Errors say what is wrong: "meta slot 1: checksum mismatch".
+// bytes. Errors say what is wrong: "meta slot 1: checksum mismatch". Strict
+// decoding is the exact inverse of encode_meta: a slot decodes only if
+// re-encoding its Meta gives back its bytes (unused header fields and reserved
+// bytes zero).
 // `strict` = false is for the crash testbed's deliberately broken protocols only: it skips
 // the checksum and the rule that generation g lives in slot g % 2.
 Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
