@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 namespace strata {
 
@@ -310,12 +311,17 @@ Result<std::vector<uint64_t>> BTree::overflow_pages(PageAccess* pages, uint64_t 
   size_t capacity = ps - kOverflowHeaderSize;
   uint64_t expected = (length + capacity - 1) / capacity;
   std::vector<uint64_t> out;
+  std::unordered_set<uint64_t> seen;  // a chain that loops back would re-read up to 2 GiB
   uint64_t page_no = first;
   uint64_t remaining = length;
   while (page_no != 0) {
     if (out.size() >= expected) {
       return Status::corruption(page_str(page_no) + ": overflow chain longer than its value (" +
                                 std::to_string(length) + " bytes)");
+    }
+    if (!seen.insert(page_no).second) {
+      return Status::corruption(page_str(page_no) + ": overflow chain from page " +
+                                std::to_string(first) + " loops back to it");
     }
     STRATA_ASSIGN(PageRef page, pages->read_expected(page_no, generation));
     const uint8_t* p = page->data();
@@ -341,8 +347,11 @@ Result<std::vector<uint64_t>> BTree::overflow_pages(PageAccess* pages, uint64_t 
 
 Result<std::string> BTree::read_overflow(PageAccess* pages, uint64_t first, uint64_t generation,
                                          uint64_t length) {
+  // The length comes from a leaf cell: reserve no more than a damaged one could make us
+  // allocate for nothing; the chain's pages, once read, bound the value.
+  constexpr uint64_t kMaxReserve = uint64_t{1} << 20;
   std::string out;
-  out.reserve(length);
+  out.reserve(std::min(length, kMaxReserve));
   STRATA_TRY(overflow_pages(pages, first, generation, length, &out).status_or_ok());
   return out;
 }

@@ -70,7 +70,7 @@ class BTree {
   // The value of cell `index` of a verified leaf page (follows overflow chains).
   static Result<std::string> read_value(PageAccess* pages, const uint8_t* leaf, size_t index);
   // Reads a whole overflow chain, verifying page types, generations (every page of a chain
-  // carries the generation that wrote it), lengths and termination.
+  // carries the generation that wrote it), lengths, termination and that it never loops.
   static Result<std::string> read_overflow(PageAccess* pages, uint64_t first,
                                            uint64_t generation, uint64_t length);
   // Page numbers of an overflow chain; appends the bytes to *data if given.
