@@ -182,12 +182,14 @@ class Checker {
       return;
     }
     report_->file_pages = *size / meta_.page_size;
-    // Pages allocated and freed again by one transaction may never have been written, so a
-    // short file is only wrong where a referenced page lies beyond it (read_page says so).
+    // Every page below the page count is in the file (a commit trims pages it allocated and
+    // never wrote); open refuses a shorter file. Walks below stay within the file, so a
+    // damaged count cannot make the check visit or list billions of pages.
     if (report_->file_pages < meta_.page_count) {
-      report_->notes.push_back("the file holds " + std::to_string(report_->file_pages) +
-                               " pages, fewer than the page count " +
-                               std::to_string(meta_.page_count));
+      issue(0, "",
+            "the file holds " + std::to_string(report_->file_pages) +
+                " pages, fewer than the page count " + std::to_string(meta_.page_count));
+      limit_ = std::max<uint64_t>(report_->file_pages, kFirstDataPage);
     } else if (report_->file_pages > meta_.page_count) {
       report_->notes.push_back("the file holds " + std::to_string(report_->file_pages) +
                                " pages; those from " + std::to_string(meta_.page_count) +
@@ -376,7 +378,9 @@ class Checker {
           issue(page_no, "", run + " outside pages 2.." + std::to_string(meta_.page_count - 1));
           continue;
         }
-        for (uint64_t i = 0; i < length; ++i) {
+        // Beyond the file (already an issue) nothing is claimed.
+        uint64_t claimable = first >= limit_ ? 0 : std::min<uint64_t>(length, limit_ - first);
+        for (uint64_t i = 0; i < claimable; ++i) {
           PageUse use = page_use(PageRole::kFree, page_no);
           use.retired_by = generation;
           if (claim(first + i, std::move(use), "freelist page " + std::to_string(page_no))) {
@@ -404,14 +408,15 @@ class Checker {
       }
       hint += broken_.size() > 8 ? ", ...)" : ")";
     }
+    // Gaps between the pages accounted for, up to the page count (or the file's end).
     uint64_t p = kFirstDataPage;
-    while (p < meta_.page_count) {
-      if (pages_.count(p)) {
+    while (p < limit_) {
+      auto used = pages_.lower_bound(p);
+      if (used != pages_.end() && used->first == p) {
         ++p;
         continue;
       }
-      uint64_t last = p;
-      while (last + 1 < meta_.page_count && !pages_.count(last + 1)) ++last;
+      uint64_t last = used == pages_.end() ? limit_ - 1 : std::min(used->first, limit_) - 1;
       if (last == p) {
         issue(p, "", "leaked: neither reachable nor free" + hint);
       } else {
@@ -427,6 +432,8 @@ class Checker {
   vfs::File* file_;
   CheckReport* report_;
   Meta meta_;
+  // Pages [2, limit_) are in the file: the page count, or the file's length when it is shorter.
+  uint64_t limit_ = meta_.page_count;
   uint32_t leaf_depth_ = 0;
   std::map<uint64_t, PageUse> pages_;
   std::vector<uint64_t> broken_;  // pages whose subtree or chain the walk could not follow

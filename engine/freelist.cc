@@ -1,6 +1,7 @@
 #include "engine/freelist.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 
 namespace strata {
@@ -27,6 +28,13 @@ void Freelist::release_up_to(uint64_t generation) {
 void Freelist::release_all() {
   for (auto& [gen, pages] : pending_) free_.insert(pages.begin(), pages.end());
   pending_.clear();
+}
+
+void Freelist::trim_free_tail(uint64_t floor, uint64_t* page_count) {
+  while (*page_count > floor && !free_.empty() && *free_.rbegin() == *page_count - 1) {
+    free_.erase(std::prev(free_.end()));
+    --*page_count;
+  }
 }
 
 size_t Freelist::pending_count() const {

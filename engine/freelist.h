@@ -45,6 +45,9 @@ class Freelist {
   // Frees pages retired by commits <= generation (no reader can reach them).
   void release_up_to(uint64_t generation);
   void release_all();
+  // Drops free pages at the end of the file: while the last page below *page_count is free
+  // and at or above `floor`, it leaves the free set and *page_count shrinks by one.
+  void trim_free_tail(uint64_t floor, uint64_t* page_count);
 
   size_t free_count() const { return free_.size(); }
   size_t pending_count() const;

@@ -138,6 +138,15 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
 Status Store::load(const Meta& meta, const StoreOptions& options) {
   meta_ = meta;
   page_size_ = meta.page_size;
+  // Every page below the page count is in the file (commit trims pages it allocated past the
+  // end and never wrote). A damaged count could otherwise make the freelist claim billions of
+  // pages: what open allocates stays bounded by what the file holds.
+  STRATA_ASSIGN(uint64_t file_size, file_->size());
+  if (meta.page_count > file_size / page_size_) {
+    return Status::corruption(path_ + ": page count " + std::to_string(meta.page_count) +
+                              " exceeds the file's " + std::to_string(file_size / page_size_) +
+                              " pages (truncated file?)");
+  }
   pager_ = std::make_unique<Pager>(file_.get(), page_size_, options.cache_bytes);
   if ((meta.flags & kMetaFlagVerifyOnOpen) && bug_ != ProtocolBug::kOneSyncNoVerify) {
     STRATA_TRY(verify_commit(meta));
@@ -265,6 +274,10 @@ Status Store::commit(WriteTx* tx) {
   // pages retired now (pending until commit `generation` is durable and unread).
   // The old freelist chain is replaced, so its pages are retired too.
   for (uint64_t page_no : tx->reusable_) freelist_.add_free(page_no);
+  // Pages this transaction allocated past the old end of the file and freed again were never
+  // written: shrink the page count over them rather than list them free, so that the file
+  // always holds every page below the page count (open refuses a count the file cannot hold).
+  freelist_.trim_free_tail(meta_.page_count, &tx->page_count_);
   std::vector<uint64_t> retired = tx->retired_;
   retired.insert(retired.end(), freelist_chain_.begin(), freelist_chain_.end());
   freelist_.add_pending(generation, retired);
