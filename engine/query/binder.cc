@@ -1,6 +1,7 @@
 #include "engine/query/binder.h"
 
 #include <limits>
+#include <optional>
 #include <set>
 
 #include "engine/exec/functions.h"
@@ -392,6 +393,42 @@ Result<BoundExprPtr> Binder::bind(const sql::Expr& expr) {
     return e;
   }
   if (const auto* b = expr.as<sql::Binary>()) {
+    // The right operand as SQLite's TK_TRUEFALSE: TRUE, FALSE, or an empty IN list (which
+    // SQLite's parser turns into FALSE, NOT IN () into TRUE).
+    std::optional<bool> truth;
+    if (const auto* lit = b->right->as<sql::Literal>()) {
+      if (lit->kind == sql::LiteralKind::kTrue) truth = true;
+      if (lit->kind == sql::LiteralKind::kFalse) truth = false;
+    } else if (const auto* empty = b->right->as<sql::In>()) {
+      if (empty->kind == sql::InKind::kList && empty->list.empty()) truth = empty->negated;
+    }
+    if ((b->op == sql::BinaryOp::kIs || b->op == sql::BinaryOp::kIsNot) && truth) {
+      // x IS [NOT] TRUE|FALSE tests x as a boolean, as SQLite's TK_TRUTH does ('a' IS FALSE
+      // is 1, 'a' IS 0 is 0; NULL is neither): found by the sql_diff fuzz target. Bound as
+      // CASE WHEN x THEN t WHEN x IS NULL THEN n ELSE f END.
+      bool want = *truth;
+      bool negated = b->op == sql::BinaryOp::kIsNot;
+      auto constant = [&](bool v) {
+        auto c = std::make_unique<BoundExpr>();
+        c->pos = expr.pos;
+        c->constant = Value::integer(v != negated ? 1 : 0);
+        c->text = c->constant.debug_string();
+        return c;
+      };
+      e->kind = BoundKind::kCase;
+      e->has_else = true;
+      STRATA_TRY(bind_into(b->left));
+      auto is_null = std::make_unique<BoundExpr>();
+      is_null->kind = BoundKind::kIsNull;
+      is_null->pos = expr.pos;
+      is_null->text = e->args[0]->text + " ISNULL";
+      is_null->args.push_back(e->args[0]->clone());
+      e->args.push_back(constant(want));
+      e->args.push_back(std::move(is_null));
+      e->args.push_back(constant(false));
+      e->args.push_back(constant(!want));
+      return e;
+    }
     e->kind = BoundKind::kBinary;
     e->binary_op = b->op;
     STRATA_TRY(bind_into(b->left));
@@ -446,6 +483,13 @@ Result<BoundExprPtr> Binder::bind(const sql::Expr& expr) {
       select.pos = expr.pos;
       select.cores.push_back(std::move(core));
       return bind_subquery(expr, select, SubqueryKind::kIn, in);
+    }
+    if (in->list.empty()) {
+      // SQLite folds x IN () to 0 and x NOT IN () to 1 while parsing, before x is resolved
+      // (so even a NULL or an unknown column gives 0): found by the sql_diff fuzz target.
+      e->kind = BoundKind::kConstant;
+      e->constant = Value::integer(in->negated ? 1 : 0);
+      return e;
     }
     e->kind = BoundKind::kInList;
     e->negated = in->negated;
