@@ -25,6 +25,7 @@ query::DatabaseOptions strata_options(const ModelOptions& o) {
   // As lab::run_workload opens it, so the first epoch's op log is a crash-testbed workload's.
   query::DatabaseOptions d;
   d.store.page_size = o.page_size;
+  d.store.commit_protocol = o.commit_protocol;
   d.store.protocol_bug = o.protocol_bug;
   d.store.cache_bytes = lab::RunOptions{}.cache_bytes;
   return d;
@@ -33,6 +34,7 @@ query::DatabaseOptions strata_options(const ModelOptions& o) {
 StoreOptions recovery_options(const ModelOptions& o) {
   StoreOptions s;
   s.page_size = o.page_size;
+  s.commit_protocol = o.commit_protocol;
   s.protocol_bug = o.protocol_bug;
   return s;
 }
@@ -73,7 +75,17 @@ lab::Recovery recover_image(const faults::DiskImage& image, const StoreOptions& 
   if (!report.ok() || !report->ok()) {
     r.failed_at = lab::Recovery::Stage::kCheck;
     r.code = report.ok() ? StatusCode::kCorruption : report.status().code();
-    r.message = report.ok() ? report->to_string() : report.status().to_string();
+    if (!report.ok()) {
+      r.message = report.status().to_string();
+      return r;
+    }
+    // The first issues, as lab::recover reports them.
+    for (size_t i = 0; i < report->issues.size() && i < 3; ++i) {
+      r.message += (i ? "; " : "") + report->issues[i].to_string();
+    }
+    if (report->issues.size() > 3) {
+      r.message += fmt::format("; and {} more", report->issues.size() - 3);
+    }
     return r;
   }
   auto contents = strata_contents(db->get());
@@ -277,9 +289,10 @@ class Checker {
                           " while sqlite is inside a transaction";
       } else {
         auto copy = copy_sqlite(sqlite_->handle());
-        if (!copy.ok())
+        if (!copy.ok()) {
           return fail(Failure::Kind::kError, input_index, "copying sqlite failed",
                       copy.status().to_string());
+        }
         versions_[now].db = std::move(copy).value();
         versions_[now].hash.reset();
       }
@@ -383,6 +396,9 @@ class Checker {
   bool same_contents(size_t input_index) {
     auto want = sqlite_contents(sqlite_->handle());
     auto got = strata_contents(strata_->db());
+    // An armed fault may fire on these reads (an injected read error); the crash that follows
+    // is checked all the same.
+    if (!got.ok() && lab::is_fatal(got.status().code()) && epoch_faults_fired()) return true;
     if (!want.ok() || !got.ok()) {
       return fail(Failure::Kind::kError, input_index, "reading the contents failed",
                   (want.ok() ? got.status() : want.status()).to_string());
@@ -396,9 +412,10 @@ class Checker {
   }
 
   bool run_crash(const ScriptStep& step, size_t input_index) {
-    if (!same_contents(input_index)) return false;
+    // The point first: reading the contents adds reads to the log (and may fire a fault).
     const std::vector<uint64_t> points = crash_points();
     const uint64_t crash_after = points[points.size() - 1 - step.crash_back % points.size()];
+    if (!same_contents(input_index)) return false;
     return check_crash(crash_after, step.crash_image, input_index);
   }
 
@@ -409,9 +426,10 @@ class Checker {
     ++stats_.fault_epochs;
     if (!sqlite_in_transaction() && versions_.count(generation_ + 1) == 0) {
       auto copy = copy_sqlite(sqlite_->handle());
-      if (!copy.ok())
+      if (!copy.ok()) {
         return fail(Failure::Kind::kError, input_index, "copying sqlite failed",
                     copy.status().to_string());
+      }
       versions_[generation_ + 1].db = std::move(copy).value();
     }
     return check_crash(fvs_->log().size() - 1, static_cast<uint32_t>(input_index), input_index);

@@ -53,6 +53,7 @@ struct ModelOptions {
   uint32_t samples = 6;           // images sampled above the bound
   size_t crash_window = 3;        // statements back a crash point may lie
   uint32_t page_size = 4096;
+  CommitProtocol commit_protocol = CommitProtocol::kOneSync;
   ProtocolBug protocol_bug = ProtocolBug::kNone;               // testing only
   oracle::PlantedBug planted_bug = oracle::PlantedBug::kNone;  // testing only
   bool shrink = true;

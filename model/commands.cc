@@ -28,6 +28,7 @@ struct ModelArgs {
   uint32_t samples = 6;
   size_t crash_window = 3;
   uint32_t page_size = 4096;
+  std::string commit_protocol = "one-sync";
   std::string protocol_bug = "none";
   std::string planted_bug = "none";
   bool shrink = true;
@@ -56,6 +57,11 @@ Result<ModelOptions> model_options(const ModelArgs& a) {
   o.samples = a.samples;
   o.crash_window = std::max<size_t>(1, a.crash_window);
   o.page_size = a.page_size;
+  auto protocol = parse_commit_protocol(a.commit_protocol);
+  if (!protocol) {
+    return Status::invalid_argument("unknown commit protocol \"" + a.commit_protocol + "\"");
+  }
+  o.commit_protocol = *protocol;
   auto bug = parse_protocol_bug(a.protocol_bug);
   if (!bug) return Status::invalid_argument("unknown protocol bug \"" + a.protocol_bug + "\"");
   o.protocol_bug = *bug;
@@ -177,6 +183,8 @@ void add_model_command(CLI::App& app) {
                 "a crash point lies among the ops of the last N statements")
       ->capture_default_str();
   c->add_option("--page-size", a->page_size, "page size of the database")->capture_default_str();
+  c->add_option("--commit-protocol", a->commit_protocol, "one-sync | two-sync")
+      ->capture_default_str();
   c->add_option("--protocol-bug", a->protocol_bug,
                 "testing only: a deliberately broken commit protocol (see `crash --help`)")
       ->capture_default_str();

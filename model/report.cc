@@ -323,6 +323,7 @@ Result<Written> write_failure(const std::filesystem::path& dir, size_t index,
   replay.workload.name = fmt::format("model seed {}", r.seed);
   replay.workload.statements = f.epoch_statements;
   replay.options.page_size = report.options.page_size;
+  replay.options.commit_protocol = report.options.commit_protocol;
   replay.options.protocol_bug = report.options.protocol_bug;
   replay.options.seed = r.seed;
   replay.record = f.record;
@@ -388,6 +389,9 @@ std::string option_flags(const ModelOptions& o, bool with_seed) {
   if (o.samples != d.samples) s += " --samples " + std::to_string(o.samples);
   if (o.crash_window != d.crash_window) s += " --crash-window " + std::to_string(o.crash_window);
   if (o.page_size != d.page_size) s += " --page-size " + std::to_string(o.page_size);
+  if (o.commit_protocol != d.commit_protocol) {
+    s += " --commit-protocol " + std::string(commit_protocol_name(o.commit_protocol));
+  }
   if (o.protocol_bug != ProtocolBug::kNone) {
     s += " --protocol-bug " + std::string(protocol_bug_name(o.protocol_bug));
   }
@@ -503,6 +507,7 @@ Result<std::vector<std::string>> write_model_folder(const std::string& dir,
                   {"samples", o.samples},
                   {"crash_window", o.crash_window},
                   {"page_size", o.page_size},
+                  {"commit_protocol", std::string(commit_protocol_name(o.commit_protocol))},
                   {"protocol_bug", std::string(protocol_bug_name(o.protocol_bug))},
                   {"planted_bug", std::string(oracle::planted_bug_name(o.planted_bug))}};
   json runs = json::array();

@@ -727,8 +727,9 @@ class Renderer {
       }
       if (c_.maybe(8)) def += " NOT NULL";
       if (c_.maybe(12)) def += " DEFAULT " + literal();
-      if (c_.maybe(8))
+      if (c_.maybe(8)) {
         def += " CHECK (" + column + " IS NULL OR " + column + " <> " + literal() + ")";
+      }
       defs.push_back(def);
       names.push_back(column);
     }

@@ -63,6 +63,18 @@ TEST(ModelChecker, FixedSeedsRunThousandsOfStatementsThroughDozensOfCrashesWitho
   EXPECT_TRUE(t.matrix.count("meta slot") && t.matrix.count("pages")) << model_text_summary(report);
 }
 
+TEST(ModelChecker, TheTwoSyncCommitProtocolPassesToo) {
+  ModelOptions options;
+  options.statements = 400;
+  options.crash_every = 15;
+  options.commit_protocol = CommitProtocol::kTwoSync;
+  ModelReport report = run_seeds(options, base_seed() + 400, 3);
+  ModelStats t = report.totals();
+  EXPECT_EQ(report.failures(), 0u);
+  EXPECT_GE(t.crashes, 40u);
+  EXPECT_TRUE(t.matrix.count("sync meta")) << model_text_summary(report);
+}
+
 TEST(ModelChecker, InjectedIoErrorsEndEpochsThatRecoverToPredictedVersions) {
   ModelOptions options;
   options.statements = 400;
