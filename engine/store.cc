@@ -326,9 +326,18 @@ Status Store::commit(WriteTx* tx) {
   };
 
   const ProtocolBug bug = bug_;
+  // One-sync's open-time check trusts a page whose checksum holds and whose generation matches
+  // the pointer to it. That proves the page is this commit's only if no earlier write ever
+  // carried this generation. An attempt that crashed before its meta was durable may have
+  // left pages of generation meta+1 in free pages; the next session retries meta+1 on the same
+  // pages, and a torn retry would pass the check with the failed attempt's bytes (found by the
+  // model checker: a crash, recovery, then a torn commit). So the first commit after open is
+  // two-sync (its pages are durable before its meta exists); after it, every generation this
+  // session writes is one no earlier session could have reached.
   // The broken variants are variants of the two-sync protocol, except one-sync-no-verify.
-  const bool one_sync = (protocol_ == CommitProtocol::kOneSync && bug == ProtocolBug::kNone) ||
-                        bug == ProtocolBug::kOneSyncNoVerify;
+  const bool one_sync =
+      (protocol_ == CommitProtocol::kOneSync && bug == ProtocolBug::kNone && commits_ > 0) ||
+      bug == ProtocolBug::kOneSyncNoVerify;
   if (one_sync) next.flags = kMetaFlagVerifyOnOpen;
   // Testing only: the unsynced-page variant holds one page back until after the data sync.
   std::optional<std::pair<uint64_t, PageRef>> late_page;

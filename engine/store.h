@@ -153,7 +153,7 @@ class Store {
   std::multiset<uint64_t> readers_;   // generations pinned by open ReadTx
   bool writer_active_ = false;
   bool poisoned_ = false;
-  uint64_t commits_ = 0;
+  uint64_t commits_ = 0;  // in this session; the first one is two-sync (see commit())
 };
 
 // What both transaction kinds can do: read the tree of one snapshot.

@@ -178,7 +178,12 @@ TEST(SingleRun, ImagesFromTheLogEqualWhatARealCrashLeaves) {
   ASSERT_OK(base.stopped);
   const faults::OpLog& log = clean.log();
   size_t checked = 0;
-  for (uint64_t n = 1; n < log.size(); n += 7) {
+  // The run's last engine call: a crash after it (at the trailing "ack" mark) changes nothing.
+  uint64_t last_call = 0;
+  for (uint64_t i = 0; i < log.size(); ++i) {
+    if (log[i].kind != faults::OpKind::kMark) last_call = i;
+  }
+  for (uint64_t n = 1; n <= last_call; n += 7) {
     vfs::MemVfs mem;
     faults::FaultVfs crashing(&mem);
     crashing.crash_at(n);
