@@ -128,6 +128,7 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
       store->open_note_ = "commit " + std::to_string(newest.generation) +
                           " did not reach the disk whole (" + opened.message() +
                           "); opened generation " + std::to_string(other->generation);
+      store->stale_slot_ = slots.active;
       opened = previous;
     }
   }
@@ -356,6 +357,24 @@ Status Store::commit(WriteTx* tx) {
     }
     return file_->write(slot * ps, meta_page);
   };
+
+  // 0. Open fell back past a one-sync meta of this very generation whose pages were
+  // incomplete. It is still in its slot, and this commit is about to write pages of the same
+  // generation on the same page numbers: enough of them and that stale meta would verify and
+  // win the next open (found by the model checker: a phantom commit after a fallback). Replace
+  // it with a copy of the current meta, durably, before any page is written.
+  if (stale_slot_ >= 0) {
+    vfs_->set_label(commit_label(generation, "retire stale meta slot " +
+                                                 std::to_string(stale_slot_)));
+    PageBuf copy(ps);
+    encode_meta(meta_, copy.data());
+    seal_page(copy.data(), ps, static_cast<uint64_t>(stale_slot_), meta_.generation);
+    if (Status s = file_->write(static_cast<uint64_t>(stale_slot_) * ps, copy); !s.is_ok()) {
+      return fail(s);
+    }
+    if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
+    stale_slot_ = -1;
+  }
 
   // 1. every new page
   vfs_->set_label(commit_label(generation, "pages"));
