@@ -712,7 +712,11 @@ Status Statement::execute_write(WriteTx* tx) {
         given[targets[i]] = true;
       }
       for (size_t i = 0; i < row.size(); ++i) {
-        if (given[i] || !table->columns[i].default_value) continue;
+        // An omitted INTEGER PRIMARY KEY takes a new rowid: SQLite ignores its DEFAULT.
+        if (given[i] || !table->columns[i].default_value ||
+            static_cast<int>(i) == table->rowid_column) {
+          continue;
+        }
         STRATA_ASSIGN(BoundExprPtr d,
                       bind_table_expression(nullptr, *table->columns[i].default_value,
                                             ExprContext::kDefault));
