@@ -9,6 +9,7 @@
 #include "engine/store.h"
 #include "faults/fault_vfs.h"
 #include "tests/support/status_testing.h"
+#include "tests/support/store_scan.h"
 #include "vfs/mem_vfs.h"
 
 namespace strata {
@@ -21,12 +22,25 @@ StoreOptions one_sync() {
   return o;
 }
 
-Status put_all(Store* store, int from, int to) {
-  STRATA_ASSIGN(std::unique_ptr<WriteTx> tx, store->begin_write());
-  for (int i = from; i < to; ++i) {
-    STRATA_TRY(tx->put("key" + std::to_string(1000 + i), std::string(40, 'a' + i % 26)));
+// Leaves in `mem` a file whose newest meta g is one-sync with its root never written, so open
+// falls back to g-1 and the refused meta g stays in its slot. Returns g.
+uint64_t refused_commit(vfs::MemVfs* mem) {
+  uint64_t g = 0;
+  uint64_t root = 0;
+  {
+    auto store = Store::open(mem, "db", one_sync());
+    EXPECT_OK(store.status());
+    if (!store.ok()) return 0;
+    EXPECT_OK(test::put_keys(store->get(), 0, 40));
+    EXPECT_OK(test::put_keys(store->get(), 40, 41));  // one-sync: the session's second commit
+    g = (*store)->meta().generation;
+    root = (*store)->meta().root;
+    EXPECT_NE((*store)->meta().flags & kMetaFlagVerifyOnOpen, 0u);
   }
-  return tx->commit();
+  std::vector<uint8_t> bytes = *mem->read_file("db");
+  std::fill(bytes.begin() + root * 512, bytes.begin() + (root + 1) * 512, 0);
+  mem->write_file("db", bytes);
+  return g;
 }
 
 // A one-sync commit g whose meta landed but whose root did not: open falls back to g-1 and
@@ -36,27 +50,16 @@ Status put_all(Store* store, int from, int to) {
 // open must land on g-1, as the protocol's table says.
 TEST(Sessions, AStaleMetaNeverVerifiesWithTheRetrysPages) {
   vfs::MemVfs mem;
-  uint64_t g = 0;
-  uint64_t root = 0;
-  {
-    ASSERT_OK_AND_ASSIGN(auto store, Store::open(&mem, "db", one_sync()));
-    ASSERT_OK(put_all(store.get(), 0, 40));
-    ASSERT_OK(put_all(store.get(), 40, 41));  // one-sync: the session's second commit
-    g = store->meta().generation;
-    root = store->meta().root;
-    ASSERT_NE(store->meta().flags & kMetaFlagVerifyOnOpen, 0u);
-  }
-  std::vector<uint8_t> bytes = *mem.read_file("db");
-  std::fill(bytes.begin() + root * 512, bytes.begin() + (root + 1) * 512, 0);
-  mem.write_file("db", bytes);
-  const std::vector<uint8_t> fallen_back = bytes;
+  const uint64_t g = refused_commit(&mem);
+  ASSERT_GT(g, 1u);
+  const std::vector<uint8_t> fallen_back = *mem.read_file("db");
 
   // The retry session, run once to find its meta write, then again crashing at it.
   auto retry = [&](faults::FaultVfs* vfs) -> Status {
     STRATA_ASSIGN(auto store, Store::open(vfs, "db", one_sync()));
     if (store->meta().generation != g - 1) return Status::internal("no fallback");
     // Commit g again: the same change as the refused attempt, so it writes the same pages.
-    return put_all(store.get(), 40, 41);
+    return test::put_keys(store.get(), 40, 41);
   };
   uint64_t meta_write = 0;
   {
@@ -91,25 +94,15 @@ TEST(Sessions, AStaleMetaNeverVerifiesWithTheRetrysPages) {
 // the current meta, synced, before it writes a page; the commit after that is unaffected.
 TEST(Sessions, TheFirstCommitAfterAFallbackRetiresTheRefusedSlotFirst) {
   vfs::MemVfs mem;
-  uint64_t g = 0;
-  uint64_t root = 0;
-  {
-    ASSERT_OK_AND_ASSIGN(auto store, Store::open(&mem, "db", one_sync()));
-    ASSERT_OK(put_all(store.get(), 0, 40));
-    ASSERT_OK(put_all(store.get(), 40, 41));
-    g = store->meta().generation;
-    root = store->meta().root;
-  }
-  std::vector<uint8_t> bytes = *mem.read_file("db");
-  std::fill(bytes.begin() + root * 512, bytes.begin() + (root + 1) * 512, 0);
-  mem.write_file("db", bytes);
+  const uint64_t g = refused_commit(&mem);
+  ASSERT_GT(g, 1u);
 
   faults::FaultVfs vfs(&mem);
   ASSERT_OK_AND_ASSIGN(auto store, Store::open(&vfs, "db", one_sync()));
   ASSERT_EQ(store->meta().generation, g - 1);
   ASSERT_FALSE(store->open_note().empty());
   const uint64_t first_op = vfs.log().size();
-  ASSERT_OK(put_all(store.get(), 200, 210));
+  ASSERT_OK(test::put_keys(store.get(), 200, 210));
   std::vector<std::string> steps;
   for (uint64_t i = first_op; i < vfs.log().size(); ++i) {
     const faults::Op& op = vfs.log()[i];
@@ -129,7 +122,7 @@ TEST(Sessions, TheFirstCommitAfterAFallbackRetiresTheRefusedSlotFirst) {
   EXPECT_EQ(slots.slot[1 - g % 2]->generation, g - 1);
 
   const uint64_t second_op = vfs.log().size();
-  ASSERT_OK(put_all(store.get(), 210, 220));
+  ASSERT_OK(test::put_keys(store.get(), 210, 220));
   for (uint64_t i = second_op; i < vfs.log().size(); ++i) {
     EXPECT_EQ(vfs.log()[i].label.find("retire"), std::string::npos) << vfs.log()[i].label;
   }
