@@ -110,6 +110,27 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
                               "; " + slots.slot[1].status().message() + ")");
   }
   store->protocol_ = options.commit_protocol;
+  // A slot holding a whole, checksum-valid page of another number was not torn by a crash: a
+  // misdirected write landed on it. The commit it held, possibly the newest, is gone; open the
+  // other slot, but say so (a dishonest disk is detected where it can be, never silent).
+  const uint32_t active_page_size = slots.slot[slots.active]->page_size;
+  for (int s = 0; s < 2; ++s) {
+    if (slots.slot[s].ok()) continue;
+    PageBuf raw(active_page_size);
+    size_t got = 0;
+    if (!store->file_->read(static_cast<uint64_t>(s) * active_page_size, raw, &got).is_ok() ||
+        got != active_page_size) {
+      continue;
+    }
+    Status whole = verify_page(raw.data(), active_page_size, static_cast<uint64_t>(s));
+    if (whole.message().find("(misdirected write)") != std::string::npos) {
+      store->open_note_ = "meta slot " + std::to_string(s) + " holds page " +
+                          std::to_string(page_no_of(raw.data())) +
+                          " (misdirected write); opened generation " +
+                          std::to_string(slots.slot[slots.active]->generation) +
+                          " from the other slot: a newer commit may be lost";
+    }
+  }
   // The newest valid meta wins, unless it is a one-sync commit whose pages did not all reach
   // the disk: then the previous commit (the other slot), which was durable before it began.
   const Meta& newest = slots.slot[slots.active].value();
