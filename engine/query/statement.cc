@@ -342,14 +342,18 @@ Result<bool> Statement::step() {
 }
 
 namespace {
-// Plans a SELECT for this database and opens the transaction it reads in.
+// Plans a SELECT for this database (unless run->plan already holds a plan to reuse) and
+// opens the transaction it reads in. *reusable: the plan may be opened again.
 Status start_select(Database* db, WriteTx* write_tx, Store* store, const sql::Select& select,
-                    const std::vector<Value>* params, Statement::Run* run) {
-  PlanEnv env;
-  env.catalog = &db->catalog();
-  env.run = std::make_shared<RunEnv>();
-  STRATA_ASSIGN(run->plan, plan_select(&env, select, nullptr));
-  run->env = env.run;
+                    const std::vector<Value>* params, Statement::Run* run, bool* reusable = nullptr) {
+  if (run->plan == nullptr) {
+    PlanEnv env;
+    env.catalog = &db->catalog();
+    env.run = std::make_shared<RunEnv>();
+    STRATA_ASSIGN(run->plan, plan_select(&env, select, nullptr));
+    run->env = env.run;
+    if (reusable != nullptr) *reusable = env.reusable;
+  }
   if (write_tx != nullptr) {
     run->env->tx = write_tx;
   } else {
@@ -369,7 +373,21 @@ Status Statement::start() {
 
   if (const auto* select = stmt.as<sql::Select>()) {
     auto run = std::make_unique<Run>();
-    STRATA_TRY(start_select(db_, db_->tx_.get(), db_->store_.get(), *select, &params_, run.get()));
+    // Planning costs as much as a point lookup: a prepared SELECT keeps its plan while the
+    // catalog stays as it was planned against.
+    if (cached_plan_ != nullptr && cached_epoch_ == db_->plan_epoch_) {
+      run->plan = cached_plan_;
+      run->env = cached_env_;
+    }
+    cached_plan_.reset();
+    cached_env_.reset();
+    bool reusable = run->plan != nullptr;  // a cached plan stays reusable
+    STRATA_TRY(start_select(db_, db_->tx_.get(), db_->store_.get(), *select, &params_, run.get(), &reusable));
+    if (reusable) {
+      cached_plan_ = run->plan;
+      cached_env_ = run->env;
+      cached_epoch_ = db_->plan_epoch_;
+    }
     names_ = run->plan->names;
     STRATA_TRY(run->plan->open(*run->env));
     run_ = std::move(run);
@@ -401,6 +419,10 @@ Status Statement::start() {
     run_ = std::move(out);
     return Status::ok();
   }
+
+  // Anything but row changes may change the catalog (or reload it): plans made before are
+  // made again.
+  if (!stmt.is<sql::Insert>() && !stmt.is<sql::Update>() && !stmt.is<sql::Delete>()) ++db_->plan_epoch_;
 
   if (stmt.is<sql::Begin>()) {
     if (db_->explicit_tx_) return Status::invalid_argument("cannot start a transaction within a transaction");
