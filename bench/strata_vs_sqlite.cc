@@ -27,10 +27,12 @@
 //   * Memory: a pass runs alone in its child, so the child's resident set is that engine's.
 //     Before each workload the child resets its peak (writes 5 to /proc/self/clear_refs) and
 //     after it reads VmHWM: the peak resident set during the workload, including the child's
-//     start (the baseline printed alongside). SQLite's own allocator high-water mark
+//     start (the baseline printed alongside). Freed heap is returned first (malloc_trim), so
+//     the figure is what the workload holds live, not what the allocator kept from before. SQLite's own allocator high-water mark
 //     (sqlite3_memory_highwater) is printed too.
 // SQLite runs with its defaults (synchronous=FULL, rollback journal, cache_size -2000); Strata
 // with its defaults (one-sync commits, 32 MiB cache) unless --cache-mib says otherwise.
+#include <malloc.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -104,7 +106,10 @@ uint64_t proc_kib(const char* field) {
 }
 
 // Resets VmHWM to the current resident set (Linux >= 4.0). False if the kernel refused.
+// Heap the previous workload freed goes back to the system first (malloc_trim), so that a
+// workload's peak is what is live during it, not what glibc kept from the one before.
 bool reset_peak() {
+  ::malloc_trim(0);
   std::ofstream out("/proc/self/clear_refs");
   out << "5";
   out.flush();
