@@ -61,6 +61,7 @@ Status Database::reload_catalog() {
   }
   loaded.keep_temporary_views(catalog_);
   catalog_ = std::move(loaded);
+  ++plan_epoch_;
   // schema_changed_ stays: it says whether the open transaction changed the schema, which a
   // reload inside it (after undoing one statement) does not change.
   return Status::ok();
