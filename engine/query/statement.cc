@@ -343,19 +343,15 @@ Result<bool> Statement::step() {
 
 namespace {
 // Plans a SELECT for this database and opens the transaction it reads in.
-Status start_select(Database* db, WriteTx* write_tx, Store* store, const sql::Select& select,
+// The transaction comes first: it may bring another handle's newer catalog.
+Status start_select(Database* db, Tx* tx, const sql::Select& select,
                     const std::vector<Value>* params, Statement::Run* run) {
   PlanEnv env;
   env.catalog = &db->catalog();
   env.run = std::make_shared<RunEnv>();
   STRATA_ASSIGN(run->plan, plan_select(&env, select, nullptr));
   run->env = env.run;
-  if (write_tx != nullptr) {
-    run->env->tx = write_tx;
-  } else {
-    STRATA_ASSIGN(run->read_tx, store->begin_read());
-    run->env->tx = run->read_tx.get();
-  }
+  run->env->tx = tx;
   run->env->parameters = params;
   return Status::ok();
 }
@@ -369,7 +365,8 @@ Status Statement::start() {
 
   if (const auto* select = stmt.as<sql::Select>()) {
     auto run = std::make_unique<Run>();
-    STRATA_TRY(start_select(db_, db_->tx_.get(), db_->store_.get(), *select, &params_, run.get()));
+    STRATA_ASSIGN(Tx* tx, db_->read_view(&run->read_tx));
+    STRATA_TRY(start_select(db_, tx, *select, &params_, run.get()));
     names_ = run->plan->names;
     STRATA_TRY(run->plan->open(*run->env));
     run_ = std::move(run);
@@ -383,7 +380,8 @@ Status Statement::start() {
       return at(stmt.pos, Status::unsupported("EXPLAIN QUERY PLAN (use EXPLAIN)"));
     }
     auto run = std::make_unique<Run>();
-    STRATA_TRY(start_select(db_, db_->tx_.get(), db_->store_.get(), *inner, &params_, run.get()));
+    STRATA_ASSIGN(Tx* tx, db_->read_view(&run->read_tx));
+    STRATA_TRY(start_select(db_, tx, *inner, &params_, run.get()));
     bool analyze = explain->mode == sql::ExplainMode::kAnalyze;
     if (analyze) {
       STRATA_TRY(run->plan->open(*run->env));
@@ -402,17 +400,25 @@ Status Statement::start() {
     return Status::ok();
   }
 
-  if (stmt.is<sql::Begin>()) {
+  if (const auto* begin = stmt.as<sql::Begin>()) {
     if (db_->explicit_tx_) return Status::invalid_argument("cannot start a transaction within a transaction");
-    STRATA_TRY(db_->write_tx().status_or_ok());
+    // DEFERRED (the default) takes nothing yet; IMMEDIATE and EXCLUSIVE take the write lock.
+    // (EXCLUSIVE keeps readers of other handles reading, as in SQLite's WAL mode.)
+    if (begin->kind == sql::TransactionKind::kImmediate ||
+        begin->kind == sql::TransactionKind::kExclusive) {
+      STRATA_TRY(db_->write_tx().status_or_ok());
+    }
     db_->explicit_tx_ = true;
     return Status::ok();
   }
   if (stmt.is<sql::Commit>()) {
     if (!db_->explicit_tx_) return Status::invalid_argument("cannot commit - no transaction is active");
     db_->explicit_tx_ = false;
+    db_->read_tx_.reset();
+    if (!db_->tx_) return Status::ok();  // read only, or nothing at all
     Status s = db_->tx_->commit();
     db_->tx_.reset();
+    if (s.is_ok()) db_->catalog_generation_ = db_->store_->meta().generation;
     if (!s.is_ok() && db_->schema_changed_) STRATA_TRY(db_->reload_catalog());
     db_->schema_changed_ = false;
     return s;
@@ -420,12 +426,15 @@ Status Statement::start() {
   if (stmt.is<sql::Rollback>()) {
     if (!db_->explicit_tx_) return Status::invalid_argument("cannot rollback - no transaction is active");
     db_->explicit_tx_ = false;
+    db_->read_tx_.reset();
+    if (!db_->tx_) return Status::ok();
     db_->tx_->rollback();
     db_->tx_.reset();
     if (db_->schema_changed_) STRATA_TRY(db_->reload_catalog());
     db_->schema_changed_ = false;
     return Status::ok();
   }
+  if (const auto* pragma = stmt.as<sql::Pragma>()) return db_->run_pragma(*pragma, this);
 
   // Everything else writes: run it in the transaction, atomically unless SQLite would keep
   // the writes of a failed statement (statement_journal.h; a constraint error is the only
