@@ -89,6 +89,11 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
   store->path_ = path;
   STRATA_ASSIGN(store->file_, vfs->open(path, vfs::OpenOptions{}));
   store->busy_timeout_ms_.store(options.busy_timeout_ms);
+  // Announce this handle (writers ask whether they are alone), then wait until no other
+  // handle is publishing a commit: the meta this handle starts from must be durable, since
+  // its readers never take an older snapshot than it (see begin_read()).
+  STRATA_TRY(store->file_->lock(kOpenLockOffset, 1, vfs::LockMode::kShared));
+  STRATA_TRY(store->wait_for_no_publish());
 
   STRATA_ASSIGN(uint64_t file_size, store->file_->size());
   if (file_size == 0) return Status::corruption(path + ": empty file, not a strata database");
@@ -286,6 +291,22 @@ Result<Meta> Store::durable_disk_meta() {
   }
 }
 
+Status Store::wait_for_no_publish() {
+  using Clock = std::chrono::steady_clock;
+  const auto limit = std::chrono::milliseconds(std::max<uint32_t>(busy_timeout_ms_.load(), 5000));
+  const auto deadline = Clock::now() + limit;
+  while (true) {
+    Status probe = file_->test_lock(kCommitLockOffset, 1, vfs::LockMode::kShared);
+    if (!probe.is(StatusCode::kBusy)) return probe;
+    if (Clock::now() >= deadline) {
+      return Status::busy("database is locked: another handle of " + path_ +
+                          " keeps publishing a commit (a failed commit keeps its handle "
+                          "locked until it is closed)");
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
 Status Store::pin_locked(uint64_t generation) {
   if (readers_.count(generation) == 0) {
     STRATA_TRY(file_->lock(kReaderLockBase + generation, 1, vfs::LockMode::kShared)
@@ -318,13 +339,12 @@ Result<std::unique_ptr<ReadTx>> Store::begin_read() {
     STRATA_ASSIGN(Meta chosen, durable_disk_meta());
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (chosen.generation > meta_.generation) {
-        if (committing_) {
-          chosen = meta_;  // this store's own commit, not durable yet
-        } else {
-          adopt_foreign_meta_locked(chosen);
-        }
-      }
+      // meta_ is a commit known durable (this handle's own, or one it saw durable): never
+      // take an older one. A newer one is another handle's commit, unless it is this
+      // handle's own commit in flight. (Reading meta_ also keeps a slot the disk lost or
+      // misdirected from sending this handle back in time.)
+      if (!committing_ && chosen.generation > meta_.generation) adopt_foreign_meta_locked(chosen);
+      chosen = meta_;
       STRATA_TRY(pin_locked(chosen.generation));
     }
     // Announced; now make sure no writer handed out the snapshot's pages before it could see
@@ -335,7 +355,7 @@ Result<std::unique_ptr<ReadTx>> Store::begin_read() {
       return std::unique_ptr<ReadTx>(
           new ReadTx(this, chosen.generation, chosen.root, chosen.root_generation));
     }
-    end_read(chosen.generation);
+    STRATA_TRY(end_read(chosen.generation));
     STRATA_TRY(now.status_or_ok());
     if (attempt >= kMaxSnapshotAttempts) {
       return Status::busy("database is locked: could not take a snapshot");
@@ -343,16 +363,16 @@ Result<std::unique_ptr<ReadTx>> Store::begin_read() {
   }
 }
 
-void Store::end_read(uint64_t generation) {
+Status Store::end_read(uint64_t generation) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = readers_.find(generation);
-  if (it == readers_.end()) return;
+  if (it == readers_.end()) return Status::ok();
   readers_.erase(it);
-  if (readers_.count(generation) == 0) {
-    // Cannot fail for a range this handle holds; if it did, the lock would only keep pages
-    // pending longer (never unsafe), and it vanishes when the file is closed.
-    (void)file_->unlock(kReaderLockBase + generation, 1);
-  }
+  if (readers_.count(generation) != 0) return Status::ok();
+  // A byte left locked would only keep pages pending longer (never unsafe), and it goes
+  // when the file is closed; still, the caller hears of it.
+  return file_->unlock(kReaderLockBase + generation, 1)
+      .with_context("ending a reader of generation " + std::to_string(generation));
 }
 
 Status Store::acquire_write_lock() {
@@ -424,21 +444,31 @@ Result<std::unique_ptr<WriteTx>> Store::begin_write() {
   bool foreign = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    foreign = newest.generation != meta_.generation || !same_meta(newest, meta_);
+    // Only a newer generation is another handle's commit. An older one (or the same one with
+    // other contents) means the disk lost or misplaced a meta write this handle made or saw
+    // durable: go on from what it knows, as a handle alone on its file always did.
+    foreign = newest.generation > meta_.generation;
     if (foreign) adopt_foreign_meta_locked(newest);
+    newest = meta_;
   }
   if (foreign || freelist_generation_ != newest.generation) {
     if (Status s = reload_freelist(newest); !s.is_ok()) return fail(s, true);
   }
+  // Alone on the file, no reader of another handle can be announcing an older snapshot (a
+  // handle that opens later starts from a durable commit at least as new as this base).
+  const Status alone_probe = file_->test_lock(kOpenLockOffset, 1, vfs::LockMode::kExclusive);
+  if (!alone_probe.is_ok() && !alone_probe.is(StatusCode::kBusy)) return fail(alone_probe, true);
+  const bool alone = alone_probe.is_ok();
 
   std::lock_guard<std::mutex> lock(mu_);
   // Pages retired by commit g are reachable only from snapshots older than g. They can be
-  // reused once commit g is not the newest (a reader of another handle may be announcing a
-  // snapshot of the commit before it: see the top of store.h), no reader of this store is
-  // older than g, and no other handle announces a reader older than g.
+  // reused once no reader of this store is older than g and no other handle announces a
+  // reader older than g; and, when other handles exist, once commit g is not the newest (a
+  // reader of another handle may be announcing a snapshot of the commit before it: see the
+  // top of store.h).
   uint64_t release_to = 0;
   for (const auto& [generation, pages] : freelist_.pending()) {
-    if (generation >= meta_.generation) break;
+    if (!alone && generation >= meta_.generation) break;
     if (!readers_.empty() && *readers_.begin() < generation) break;
     Status probe = file_->test_lock(kReaderLockBase, generation, vfs::LockMode::kExclusive);
     if (probe.is(StatusCode::kBusy)) break;
@@ -454,13 +484,14 @@ Result<std::unique_ptr<WriteTx>> Store::begin_write() {
   return std::unique_ptr<WriteTx>(new WriteTx(this, meta_));
 }
 
-void Store::end_write() {
+Status Store::end_write() {
   std::lock_guard<std::mutex> lock(mu_);
   writer_active_ = false;
   write_locked_ = false;
   // After a failed commit the handle keeps the write and commit locks until it is closed:
   // what reached the file is unknown, so no other handle may build on it meanwhile.
-  if (!poisoned_) (void)file_->unlock(kWriteLockOffset, 1);
+  if (poisoned_) return Status::ok();
+  return file_->unlock(kWriteLockOffset, 1).with_context("ending the write transaction");
 }
 
 std::optional<uint64_t> Store::allocate_free() {
@@ -661,8 +692,12 @@ Result<std::optional<std::string>> Tx::get(std::string_view key) {
 
 // ---------------------------------------------------------------- ReadTx
 
-ReadTx::~ReadTx() {
-  if (generation_ != 0) store_->end_read(generation_);
+ReadTx::~ReadTx() { (void)end(); }
+
+Status ReadTx::end() {
+  if (ended_ || generation_ == 0) return Status::ok();  // ended, or never registered
+  ended_ = true;
+  return store_->end_read(generation_);
 }
 
 Result<PageRef> ReadTx::read(uint64_t page_no) { return store_->pager_->read(page_no); }
@@ -790,7 +825,10 @@ Status WriteTx::commit() {
     // Nothing reached the disk: give the pages back.
     store_->give_back(from_free_);
   }
-  store_->end_write();
+  // The unlock is the transaction's last call; a failure there is reported too (the commit
+  // itself is durable when s was OK).
+  Status ended = store_->end_write();
+  if (s.is_ok()) s = ended;
   return s;
 }
 
@@ -799,7 +837,7 @@ void WriteTx::rollback() {
   finished_ = true;
   store_->give_back(from_free_);
   dirty_.clear();
-  store_->end_write();
+  (void)store_->end_write();  // rollback cannot fail; a byte left locked goes with the file
 }
 
 }  // namespace strata

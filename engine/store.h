@@ -25,18 +25,21 @@
 //
 //   kWriteLockOffset    exclusive while a write transaction is open (one writer)
 //   kCommitLockOffset   exclusive from a commit's meta write until its last sync returns
+//   kOpenLockOffset     shared by every open handle (a writer asks whether it is alone)
 //   kReaderLockBase + g shared while this handle has a reader on snapshot g
 //
-// Invariant: a page retired by commit g is reused only when g is older than the
-// newest commit (g < base of the writer), no reader of this handle holds a snapshot
-// older than g, and no other handle holds a reader lock below kReaderLockBase + g.
-// A reader takes the newest durable meta (the other slot while a commit's meta is
-// being published), announces it, and re-reads the slots: it keeps the snapshot only
-// if at most one commit happened meanwhile, which together with the rule above means
-// no writer can have handed its pages out. Readers never wait for a writer (a test of
-// the lock, never a lock, sees the commit in progress); writers never wait for readers.
+// Invariant: a page retired by commit g is reused only when no reader of this handle
+// holds a snapshot older than g, no other handle holds a reader lock below
+// kReaderLockBase + g, and — when other handles are open — g is older than the newest
+// commit (g < base of the writer). A reader takes the newest durable meta (the other
+// slot while a commit's meta is being published) but never one older than the newest
+// this handle knows durable (meta_, which open takes only when no commit is being
+// published), announces it, and re-reads the slots: it keeps the snapshot only if at
+// most one commit happened meanwhile, which together with the rule above means no
+// writer can have handed its pages out. Readers never wait for a writer (a test of the
+// lock, never a lock, sees the commit in progress); writers never wait for readers.
 // A writer whose base generation was committed by another handle reloads the meta and
-// freelist and drops its page cache.
+// freelist and drops its page cache. docs/concurrency.md has the argument.
 #pragma once
 
 #include <atomic>
@@ -148,6 +151,7 @@ class Store {
   // The lock bytes (see the top of this file); all beyond any database file.
   static constexpr uint64_t kWriteLockOffset = uint64_t{1} << 40;
   static constexpr uint64_t kCommitLockOffset = kWriteLockOffset + 1;
+  static constexpr uint64_t kOpenLockOffset = kWriteLockOffset + 2;
   static constexpr uint64_t kReaderLockBase = uint64_t{1} << 41;
 
  private:
@@ -171,9 +175,11 @@ class Store {
   // The newest meta whose commit is durable: the newest slot, or the other one while another
   // handle is publishing a commit (it holds the commit lock).
   Result<Meta> durable_disk_meta();
+  // Waits (bounded) until no other handle holds the commit lock.
+  Status wait_for_no_publish();
   // Pins snapshot `generation` for a reader. REQUIRES: mu_ held.
   Status pin_locked(uint64_t generation);
-  void end_read(uint64_t generation);
+  Status end_read(uint64_t generation);
   // A commit of another handle was seen: adopt its meta and forget cached pages (one of them
   // may have been reused). REQUIRES: mu_ held, no write transaction of this store.
   void adopt_foreign_meta_locked(const Meta& meta);
@@ -181,7 +187,7 @@ class Store {
   Status acquire_write_lock();
   // Makes the freelist that of `meta`, read from the file. REQUIRES: the write lock.
   Status reload_freelist(const Meta& meta);
-  void end_write();
+  Status end_write();
   // The writer's use of the free set (under mu_, so that stats() may run meanwhile).
   std::optional<uint64_t> allocate_free();
   void give_back(const std::vector<uint64_t>& pages);
@@ -244,7 +250,10 @@ class Tx : public PageAccess {
 
 class ReadTx : public Tx {
  public:
-  ~ReadTx() override;
+  ~ReadTx() override;  // ends it if end() was not called (ignoring what end() would say)
+  // Unpins the snapshot (the last reader of a generation in this handle unlocks its reader
+  // byte). Idempotent; the tx must not be read from afterwards.
+  Status end();
   Result<PageRef> read(uint64_t page_no) override;
   bool owns(uint64_t) const override { return false; }
   uint64_t write_generation() const override { return generation_; }
@@ -255,6 +264,7 @@ class ReadTx : public Tx {
  private:
   friend class Store;
   using Tx::Tx;
+  bool ended_ = false;
 };
 
 class WriteTx : public Tx {

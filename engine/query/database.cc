@@ -110,6 +110,12 @@ Result<WriteTx*> Database::write_tx() {
   return tx_.get();
 }
 
+std::optional<uint64_t> Database::snapshot_generation() const {
+  if (tx_) return tx_->generation();
+  if (read_tx_) return read_tx_->generation();
+  return std::nullopt;
+}
+
 Result<Tx*> Database::read_view(std::unique_ptr<ReadTx>* holder) {
   if (tx_) return static_cast<Tx*>(tx_.get());
   if (explicit_tx_) {

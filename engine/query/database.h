@@ -102,6 +102,9 @@ class Database {
   Status execute(std::string_view sql, const RowCallback& on_row = nullptr);
 
   bool in_transaction() const { return explicit_tx_; }
+  // The generation the open transaction reads (its snapshot, or a write transaction's base);
+  // none outside a transaction and before a deferred transaction's first read.
+  std::optional<uint64_t> snapshot_generation() const;
   Store* store() { return store_.get(); }
   const Catalog& catalog() const { return catalog_; }
   int64_t total_changes() const { return total_changes_; }

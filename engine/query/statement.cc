@@ -334,8 +334,11 @@ Result<bool> Statement::step() {
   Result<bool> got = r.plan->next(&row_);
   if (!got.ok() || !*got) {
     done_ = true;
+    // An autocommit read ends here, and says so if ending it failed (it unlocks a byte).
+    Status ended = r.read_tx ? r.read_tx->end() : Status::ok();
     run_.reset();
     if (!got.ok()) return got.status();
+    STRATA_TRY(ended);
     return false;
   }
   return true;
@@ -414,8 +417,12 @@ Status Statement::start() {
   if (stmt.is<sql::Commit>()) {
     if (!db_->explicit_tx_) return Status::invalid_argument("cannot commit - no transaction is active");
     db_->explicit_tx_ = false;
-    db_->read_tx_.reset();
-    if (!db_->tx_) return Status::ok();  // read only, or nothing at all
+    if (db_->read_tx_) {  // read only
+      Status ended = db_->read_tx_->end();
+      db_->read_tx_.reset();
+      return ended;
+    }
+    if (!db_->tx_) return Status::ok();  // nothing at all
     Status s = db_->tx_->commit();
     db_->tx_.reset();
     if (s.is_ok()) db_->catalog_generation_ = db_->store_->meta().generation;
@@ -426,7 +433,11 @@ Status Statement::start() {
   if (stmt.is<sql::Rollback>()) {
     if (!db_->explicit_tx_) return Status::invalid_argument("cannot rollback - no transaction is active");
     db_->explicit_tx_ = false;
-    db_->read_tx_.reset();
+    if (db_->read_tx_) {
+      Status ended = db_->read_tx_->end();
+      db_->read_tx_.reset();
+      return ended;
+    }
     if (!db_->tx_) return Status::ok();
     db_->tx_->rollback();
     db_->tx_.reset();
