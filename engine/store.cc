@@ -114,6 +114,27 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
                               "; " + slots.slot[1].status().message() + ")");
   }
   store->protocol_ = options.commit_protocol;
+  // A slot holding a whole, checksum-valid page of another number was not torn by a crash: a
+  // misdirected write landed on it. The commit it held, possibly the newest, is gone; open the
+  // other slot, but say so (a dishonest disk is detected where it can be, never silent).
+  const uint32_t active_page_size = slots.slot[slots.active]->page_size;
+  for (int s = 0; s < 2; ++s) {
+    if (slots.slot[s].ok()) continue;
+    PageBuf raw(active_page_size);
+    size_t got = 0;
+    if (!store->file_->read(static_cast<uint64_t>(s) * active_page_size, raw, &got).is_ok() ||
+        got != active_page_size) {
+      continue;
+    }
+    Status whole = verify_page(raw.data(), active_page_size, static_cast<uint64_t>(s));
+    if (whole.message().find("(misdirected write)") != std::string::npos) {
+      store->open_note_ = "meta slot " + std::to_string(s) + " holds page " +
+                          std::to_string(page_no_of(raw.data())) +
+                          " (misdirected write); opened generation " +
+                          std::to_string(slots.slot[slots.active]->generation) +
+                          " from the other slot: a newer commit may be lost";
+    }
+  }
   // The newest valid meta wins, unless it is a one-sync commit whose pages did not all reach
   // the disk: then the previous commit (the other slot), which was durable before it began.
   const Meta& newest = slots.slot[slots.active].value();
@@ -133,6 +154,7 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
       store->open_note_ = "commit " + std::to_string(newest.generation) +
                           " did not reach the disk whole (" + opened.message() +
                           "); opened generation " + std::to_string(other->generation);
+      store->stale_slot_ = slots.active;
       opened = previous;
     }
   }
@@ -448,7 +470,13 @@ Result<std::unique_ptr<WriteTx>> Store::begin_write() {
     // other contents) means the disk lost or misplaced a meta write this handle made or saw
     // durable: go on from what it knows, as a handle alone on its file always did.
     foreign = newest.generation > meta_.generation;
-    if (foreign) adopt_foreign_meta_locked(newest);
+    if (foreign) {
+      adopt_foreign_meta_locked(newest);
+      // Another handle committed over the slot open fell back past (retiring it first, or
+      // writing its own commit there): nothing of it is left to retire or hide.
+      stale_slot_ = -1;
+      incomplete_meta_.reset();
+    }
     newest = meta_;
   }
   if (foreign || freelist_generation_ != newest.generation) {
@@ -643,6 +671,24 @@ Status Store::commit(WriteTx* tx) {
     }
     return Status::ok();
   };
+
+  // 0. Open fell back past a one-sync meta of this very generation whose pages were
+  // incomplete. It is still in its slot, and this commit is about to write pages of the same
+  // generation on the same page numbers: enough of them and that stale meta would verify and
+  // win the next open (found by the model checker: a phantom commit after a fallback). Replace
+  // it with a copy of the current meta, durably, before any page is written.
+  if (stale_slot_ >= 0) {
+    vfs_->set_label(commit_label(generation, "retire stale meta slot " +
+                                                 std::to_string(stale_slot_)));
+    PageBuf copy(ps);
+    encode_meta(meta_, copy.data());
+    seal_page(copy.data(), ps, static_cast<uint64_t>(stale_slot_), meta_.generation);
+    if (Status s = file_->write(static_cast<uint64_t>(stale_slot_) * ps, copy); !s.is_ok()) {
+      return fail(s);
+    }
+    if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
+    stale_slot_ = -1;
+  }
 
   // 1. every new page
   vfs_->set_label(commit_label(generation, "pages"));

@@ -202,6 +202,9 @@ class Store {
   ProtocolBug bug_ = ProtocolBug::kNone;
   CommitProtocol protocol_ = CommitProtocol::kOneSync;
   std::string open_note_;
+  // The slot holding a one-sync meta that open refused (its pages were incomplete), or -1.
+  // The next commit overwrites it before writing pages of that generation (see commit()).
+  int stale_slot_ = -1;
 
   mutable std::mutex mu_;
   Meta meta_;

@@ -33,9 +33,13 @@ void Predictor::apply(const faults::Op& op) {
     }
     return;
   }
-  // A lying sync or a flipped bit (say, in the newest meta slot) may legally take the disk
-  // back to an older version; the engine cannot tell that from a torn write.
-  if (op.fault == "lying-fsync" || op.fault == "bit-flip") expected_.lied = true;
+  // A lying sync, a flipped bit (say, in the newest meta slot) or a misdirected write (say,
+  // the newest meta written over some other page, its slot left as it was) may legally take
+  // the disk back to an older version; the engine cannot always tell that from a torn write.
+  // Contents that match no version stay a violation: a lie may lose a commit, never mix two.
+  for (std::string_view lie : {"lying-fsync", "bit-flip", "misdirected-write"}) {
+    if (op.fault.rfind(lie, 0) == 0) expected_.lied = true;  // "misdirected-write (aimed @0)"
+  }
   faults::LabelParts label = faults::parse_label(op.label);
   if (!label.is_commit) return;
   expected_.attempt = label.generation;
@@ -166,7 +170,7 @@ Outcome classify(const Recovery& recovery, const Expected& expected,
       if (g < expected.durable) {
         o.verdict = Verdict::kRecoveredOld;
         o.recovered = g;
-        o.detail = "an older version: the disk lied (lying sync or flipped bit)";
+        o.detail = "an older version: the disk lied (lying sync, flipped bit or misdirected write)";
         return o;
       }
     }

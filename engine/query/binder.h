@@ -69,6 +69,10 @@ struct PlanEnv {
   std::shared_ptr<RunEnv> run;
   int max_parameter = 0;
   std::vector<std::string> views_expanding;  // lower-case names, for circular definitions
+  // False once the plan holds a subquery (in an expression or in FROM): those keep results
+  // between opens (an uncorrelated subquery runs once per statement), so such a plan must
+  // not be opened again for another execution.
+  bool reusable = true;
 };
 
 // Where an expression appears: decides what it may contain.

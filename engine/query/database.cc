@@ -72,6 +72,7 @@ Status Database::reload_catalog() {
   }
   loaded.keep_temporary_views(catalog_);
   catalog_ = std::move(loaded);
+  ++plan_epoch_;
   // schema_changed_ stays: it says whether the open transaction changed the schema, which a
   // reload inside it (after undoing one statement) does not change.
   return Status::ok();
@@ -83,6 +84,7 @@ Status Database::sync_catalog(Tx* tx) {
   loaded.keep_temporary_views(catalog_);
   catalog_ = std::move(loaded);
   catalog_generation_ = tx->generation();
+  ++plan_epoch_;  // plans kept by prepared statements point into the old catalog
   return Status::ok();
 }
 

@@ -38,6 +38,8 @@
 namespace strata::query {
 
 class Database;
+class QueryPlan;  // operators.h
+struct RunEnv;    // operators.h
 
 class Statement {
  public:
@@ -80,6 +82,11 @@ class Statement {
   int64_t changes_ = 0;
   std::unique_ptr<Run> run_;
   bool done_ = false;
+  // A SELECT's plan, kept for the next execution while db_->plan_epoch_ stays
+  // cached_epoch_ (only plans without subqueries, see PlanEnv::reusable).
+  std::shared_ptr<QueryPlan> cached_plan_;
+  std::shared_ptr<RunEnv> cached_env_;
+  uint64_t cached_epoch_ = 0;
 };
 
 struct DatabaseOptions {
@@ -135,6 +142,9 @@ class Database {
   bool explicit_tx_ = false;
   bool schema_changed_ = false;
   int64_t total_changes_ = 0;
+  // Moves on whenever the catalog may have changed (DDL, ANALYZE, transaction control, a
+  // reload): a prepared SELECT re-plans when its plan is from an older epoch.
+  uint64_t plan_epoch_ = 0;
 };
 
 }  // namespace strata::query

@@ -101,7 +101,10 @@ TableScanOp::TableScanOp(Level* level, const ScopeItem& item, AccessPath path, b
       inner_(inner) {}
 
 Status TableScanOp::open() {
-  if (!source_) {
+  // Kept while the inner side of a join re-opens it in one run; a new run (a prepared
+  // statement's next execution) may read in another transaction.
+  if (!source_ || source_opens_ != level_->opens) {
+    source_opens_ = level_->opens;
     source_ = std::make_unique<RowSource>(level_->tx, &path_, &counters_);
     bool all = std::all_of(needed_.begin(), needed_.end(), [](bool b) { return b; });
     source_->set_needed(all ? nullptr : &needed_);
@@ -664,6 +667,7 @@ ProjectOp::ProjectOp(std::unique_ptr<Level> level, std::unique_ptr<FrameOp> sour
       names_(std::move(names)) {}
 
 Status ProjectOp::open(const RunEnv& env) {
+  ++level_->opens;
   level_->tx = env.tx;
   level_->ctx.slots = level_->frame.data();
   level_->ctx.outer = env.outer;

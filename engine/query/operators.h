@@ -66,6 +66,7 @@ struct Level {
   std::vector<Value> frame;
   EvalContext ctx;  // ctx.slots = frame.data() once opened
   Tx* tx = nullptr;
+  uint64_t opens = 0;  // top-level opens (ProjectOp::open): each may bring another tx
 };
 
 // What opening a plan needs from outside.
@@ -132,6 +133,7 @@ class TableScanOp : public FrameOp {
   bool inner_;  // the inner side of a nested loop: report loops
   ScanCounters counters_;
   std::unique_ptr<RowSource> source_;
+  uint64_t source_opens_ = 0;  // the level's opens when source_ was made
   bool first_ = false;
 };
 

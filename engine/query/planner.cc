@@ -672,6 +672,7 @@ Result<std::unique_ptr<FrameOp>> CorePlanner::scan_of(
   answered->assign(conjuncts.size(), false);
   *keyed = false;
   if (fi.table == nullptr) {
+    env_->reusable = false;
     return std::unique_ptr<FrameOp>(
         std::make_unique<SubqueryScanOp>(level_.get(), si, fi.subplan, materialize, fi.label));
   }
@@ -1165,6 +1166,7 @@ Result<PlannedSubquery> plan_subquery(PlanEnv* env, const sql::Select& select, S
   out.columns = static_cast<int>(plan->names.size());
   out.affinities = plan->affinities;
   out.eval = std::make_shared<SubqueryRunner>(std::move(plan), env->run);
+  env->reusable = false;
   return out;
 }
 

@@ -345,15 +345,20 @@ Result<bool> Statement::step() {
 }
 
 namespace {
-// Plans a SELECT for this database and opens the transaction it reads in.
-// The transaction comes first: it may bring another handle's newer catalog.
+// Plans a SELECT for this database (unless run->plan already holds a plan to reuse) and
+// points it at the transaction it reads in. *reusable: the plan may be opened again.
+// The transaction comes first (Database::read_view): it may bring another handle's newer
+// catalog, which moves the plan epoch.
 Status start_select(Database* db, Tx* tx, const sql::Select& select,
-                    const std::vector<Value>* params, Statement::Run* run) {
-  PlanEnv env;
-  env.catalog = &db->catalog();
-  env.run = std::make_shared<RunEnv>();
-  STRATA_ASSIGN(run->plan, plan_select(&env, select, nullptr));
-  run->env = env.run;
+                    const std::vector<Value>* params, Statement::Run* run, bool* reusable = nullptr) {
+  if (run->plan == nullptr) {
+    PlanEnv env;
+    env.catalog = &db->catalog();
+    env.run = std::make_shared<RunEnv>();
+    STRATA_ASSIGN(run->plan, plan_select(&env, select, nullptr));
+    run->env = env.run;
+    if (reusable != nullptr) *reusable = env.reusable;
+  }
   run->env->tx = tx;
   run->env->parameters = params;
   return Status::ok();
@@ -369,7 +374,21 @@ Status Statement::start() {
   if (const auto* select = stmt.as<sql::Select>()) {
     auto run = std::make_unique<Run>();
     STRATA_ASSIGN(Tx* tx, db_->read_view(&run->read_tx));
-    STRATA_TRY(start_select(db_, tx, *select, &params_, run.get()));
+    // Planning costs as much as a point lookup: a prepared SELECT keeps its plan while the
+    // catalog stays as it was planned against.
+    if (cached_plan_ != nullptr && cached_epoch_ == db_->plan_epoch_) {
+      run->plan = cached_plan_;
+      run->env = cached_env_;
+    }
+    cached_plan_.reset();
+    cached_env_.reset();
+    bool reusable = run->plan != nullptr;  // a cached plan stays reusable
+    STRATA_TRY(start_select(db_, tx, *select, &params_, run.get(), &reusable));
+    if (reusable) {
+      cached_plan_ = run->plan;
+      cached_env_ = run->env;
+      cached_epoch_ = db_->plan_epoch_;
+    }
     names_ = run->plan->names;
     STRATA_TRY(run->plan->open(*run->env));
     run_ = std::move(run);
@@ -402,6 +421,10 @@ Status Statement::start() {
     run_ = std::move(out);
     return Status::ok();
   }
+
+  // Anything but row changes may change the catalog (or reload it): plans made before are
+  // made again.
+  if (!stmt.is<sql::Insert>() && !stmt.is<sql::Update>() && !stmt.is<sql::Delete>()) ++db_->plan_epoch_;
 
   if (const auto* begin = stmt.as<sql::Begin>()) {
     if (db_->explicit_tx_) return Status::invalid_argument("cannot start a transaction within a transaction");
@@ -513,6 +536,42 @@ Status collect_matches(PlanEnv* env, Tx* tx, const TableDef& table, const sql::T
     out->emplace_back(level.frame[n].as_integer(), std::move(row));
   }
   return Status::ok();
+}
+
+// One index entry of CREATE INDEX's back-fill: its key, and for a UNIQUE index the rowid and
+// the indexed values (to check uniqueness as inserts do).
+struct IndexBuildEntry {
+  std::string key;
+  int64_t rowid = 0;
+  std::vector<Value> values;
+};
+
+// Every entry `idx` needs for the rows of `table`, in rowid order, each checked against the
+// tree's key size limit.
+Result<std::vector<IndexBuildEntry>> build_index_entries(Database* db, WriteTx* tx, const TableDef& table,
+                                                         const IndexDef& idx, const std::vector<Value>* params) {
+  PlanEnv env = write_env(db, tx, params);
+  STRATA_ASSIGN(TableFilterPlan plan, plan_table_filter(&env, table, sql::TableName{}, nullptr));
+  Level& level = *plan.level;
+  level.tx = tx;
+  level.ctx.slots = level.frame.data();
+  level.ctx.parameters = params;
+  STRATA_TRY(plan.source->open());
+  const size_t n = table.columns.size();
+  std::vector<IndexBuildEntry> out;
+  while (true) {
+    STRATA_ASSIGN(bool got, plan.source->next());
+    if (!got) break;
+    IndexBuildEntry entry;
+    entry.rowid = level.frame[n].as_integer();
+    entry.key = index_entry(idx, level.frame, entry.rowid);  // the bytes an INSERT writes
+    STRATA_TRY(check_index_key(db, idx, entry.key));
+    if (idx.unique) {
+      for (int c : idx.columns) entry.values.push_back(level.frame[static_cast<size_t>(c)]);
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
 }
 
 Result<const TableDef*> find_table(Database* db, const sql::QualifiedName& name, const sql::SourcePos& pos) {
@@ -732,7 +791,11 @@ Status Statement::execute_write(WriteTx* tx) {
         given[targets[i]] = true;
       }
       for (size_t i = 0; i < row.size(); ++i) {
-        if (given[i] || !table->columns[i].default_value) continue;
+        // An omitted INTEGER PRIMARY KEY takes a new rowid: SQLite ignores its DEFAULT.
+        if (given[i] || !table->columns[i].default_value ||
+            static_cast<int>(i) == table->rowid_column) {
+          continue;
+        }
         STRATA_ASSIGN(BoundExprPtr d,
                       bind_table_expression(nullptr, *table->columns[i].default_value,
                                             ExprContext::kDefault));
@@ -857,21 +920,26 @@ Status Statement::execute_write(WriteTx* tx) {
     db->schema_changed_ = true;
     const IndexDef* idx = nullptr;
     STRATA_TRY(at(stmt.pos, db->catalog_.create_index(tx, *ci, sql_, &idx)));
-    // Back-fill in the same transaction, checking uniqueness as we go.
+    // Back-fill in the same transaction: every entry is built during one scan of the table,
+    // then the entries are inserted in key order, so that each lands at the right edge of
+    // the leaf the previous one filled (the append split keeps leaves full) and touches the
+    // same root-to-leaf path as the last: fewer, fuller pages than inserting in rowid
+    // order, and only the entries, not the rows, are held in memory.
     const TableDef* table = db->catalog().table(idx->table);
-    std::vector<std::pair<int64_t, std::vector<Value>>> rows;
-    PlanEnv env = write_env(db, tx, &params_);
-    STRATA_TRY(collect_matches(&env, tx, *table, sql::TableName{}, nullptr, &params_, &rows));
-    for (auto& [rowid, row] : rows) {
+    STRATA_ASSIGN(std::vector<IndexBuildEntry> entries, build_index_entries(db, tx, *table, *idx, &params_));
+    std::sort(entries.begin(), entries.end(),
+              [](const IndexBuildEntry& a, const IndexBuildEntry& b) { return a.key < b.key; });
+    std::vector<Value> row(idx->unique ? table->columns.size() : 0);
+    for (const IndexBuildEntry& entry : entries) {
       if (idx->unique) {
-        STRATA_ASSIGN(std::vector<int64_t> conflicts, unique_conflicts(tx, *idx, row, rowid));
+        // Uniqueness is checked against the entries inserted so far, as row-by-row did.
+        for (size_t i = 0; i < idx->columns.size(); ++i) row[idx->columns[i]] = entry.values[i];
+        STRATA_ASSIGN(std::vector<int64_t> conflicts, unique_conflicts(tx, *idx, row, entry.rowid));
         if (!conflicts.empty()) {
           return Status::constraint("UNIQUE constraint failed: " + columns_text(*table, idx->columns));
         }
       }
-      std::string entry = index_entry(*idx, row, rowid);
-      STRATA_TRY(check_index_key(db, *idx, entry));
-      STRATA_TRY(tx->put(entry, ""));
+      STRATA_TRY(tx->put(entry.key, ""));
     }
     return Status::ok();
   }

@@ -156,12 +156,15 @@ TEST(ModelChecker, RegressionScriptsReplayClean) {
     text << in.rdbuf();
     Result<std::vector<ScriptStep>> script = parse_script(text.str());
     ASSERT_TRUE(script.ok()) << entry.path() << ": " << script.status().to_string();
-    ModelOptions options;  // the defaults of `strata-lab model --script FILE --seed 1`
+    // The defaults of the replay command the script's header names: `... --seed S`.
+    ModelOptions options;
     options.seed = 1;
+    const size_t at = text.str().find(" --seed ");
+    if (at != std::string::npos) options.seed = std::strtoull(text.str().c_str() + at + 8, nullptr, 10);
     ModelRun run = run_script(*script, options);
     EXPECT_FALSE(run.failure) << entry.path() << ": " << run.failure->summary << "\n"
                               << run.failure->detail << "\nreplay: strata-lab model --script "
-                              << entry.path().string() << " --seed 1";
+                              << entry.path().string() << " --seed " << options.seed;
     EXPECT_GT(run.stats.crashes, 0u) << entry.path();
     ++replayed;
   }

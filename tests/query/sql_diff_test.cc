@@ -467,6 +467,14 @@ TEST(SqlDiffCorpus, ConstraintViolationsFailOnBothAndChangeNothing) {
           "DELETE FROM w",
           "INSERT INTO w DEFAULT VALUES",  // rowids restart after the table emptied
           dump("w"),
+          // Regression (model checker, seed 2099): an omitted INTEGER PRIMARY KEY takes a new
+          // rowid whatever its DEFAULT says.
+          "CREATE TABLE ipk(k INTEGER PRIMARY KEY DEFAULT 7, v)",
+          "INSERT INTO ipk DEFAULT VALUES",
+          "INSERT INTO ipk(v) VALUES (11)",
+          "INSERT INTO ipk VALUES (NULL, 12)",
+          "INSERT OR REPLACE INTO ipk(v) VALUES (13)",
+          dump("ipk"),
           "CREATE TABLE w(a)",
           "CREATE TABLE IF NOT EXISTS w(a)",
           "CREATE TABLE k(a TEXT PRIMARY KEY, b INTEGER PRIMARY KEY)",
