@@ -243,5 +243,23 @@ TEST(SqlConcurrency, AnotherHandlesSchemaChangesAreSeenAtItsNextTransaction) {
   EXPECT_TRUE(report.issues.empty()) << report.issues.front().to_string();
 }
 
+TEST(SqlConcurrency, APreparedSelectReplansAfterAnotherConnectionChangesTheSchema) {
+  vfs::MemVfs vfs;
+  std::unique_ptr<Database> a = open_db(&vfs);
+  std::unique_ptr<Database> b = open_db(&vfs);
+  ASSERT_OK(a->execute("CREATE TABLE t(x INTEGER, y INTEGER); INSERT INTO t VALUES(1, 10)"));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Statement> stmt, b->prepare("SELECT * FROM t"));
+  ASSERT_OK_AND_ASSIGN(bool row, stmt->step());
+  ASSERT_TRUE(row);
+  EXPECT_EQ(stmt->column_count(), 2);
+  ASSERT_OK(stmt->reset());
+  // Another connection makes t again with other columns (and other pages).
+  ASSERT_OK(a->execute("DROP TABLE t; CREATE TABLE t(z TEXT); INSERT INTO t VALUES('new')"));
+  ASSERT_OK_AND_ASSIGN(row, stmt->step());
+  ASSERT_TRUE(row);
+  ASSERT_EQ(stmt->column_count(), 1);
+  EXPECT_EQ(stmt->column(0).as_text(), "new");
+}
+
 }  // namespace
 }  // namespace strata::query
