@@ -1,7 +1,9 @@
 #include "engine/store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 namespace strata {
 
@@ -86,17 +88,19 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
   store->vfs_ = vfs;
   store->path_ = path;
   STRATA_ASSIGN(store->file_, vfs->open(path, vfs::OpenOptions{}));
-  Status locked = store->file_->lock(kProcessLockOffset, 1, vfs::LockMode::kExclusive);
-  if (locked.is(StatusCode::kBusy)) {
-    return Status::busy("database " + path + " is open in another process or handle");
-  }
-  STRATA_TRY(locked);
+  store->busy_timeout_ms_.store(options.busy_timeout_ms);
+  // Announce this handle (writers ask whether they are alone), then wait until no other
+  // handle is publishing a commit: the meta this handle starts from must be durable, since
+  // its readers never take an older snapshot than it (see begin_read()).
+  STRATA_TRY(store->file_->lock(kOpenLockOffset, 1, vfs::LockMode::kShared));
+  STRATA_TRY(store->wait_for_no_publish());
 
   STRATA_ASSIGN(uint64_t file_size, store->file_->size());
   if (file_size == 0) return Status::corruption(path + ": empty file, not a strata database");
   store->bug_ = options.protocol_bug;
   const bool strict_meta = options.protocol_bug != ProtocolBug::kNoMetaChecksum &&
                            options.protocol_bug != ProtocolBug::kOverwriteActiveSlot;
+  store->strict_meta_ = strict_meta;
   MetaSlots slots = read_meta_slots(store->file_.get(), strict_meta);
   // A slot that could not be *read* is not a torn slot: falling back to the other one would
   // silently open an older version (found by the crash testbed's eio-read sweep).
@@ -146,6 +150,7 @@ Result<std::unique_ptr<Store>> Store::open(vfs::Vfs* vfs, const std::string& pat
                                          std::to_string(other->generation) +
                                          " does not open either: " + previous.message() + ")");
       }
+      store->incomplete_meta_ = newest;
       store->open_note_ = "commit " + std::to_string(newest.generation) +
                           " did not reach the disk whole (" + opened.message() +
                           "); opened generation " + std::to_string(other->generation);
@@ -179,8 +184,9 @@ Status Store::load(const Meta& meta, const StoreOptions& options) {
   freelist_chain_.clear();
   STRATA_ASSIGN(freelist_, Freelist::load(&loader, meta.freelist_head, meta.generation,
                                           meta.page_count, &freelist_chain_));
-  // No reader exists yet and every pending commit is durable: all pending pages are free.
-  freelist_.release_all();
+  // Pending pages stay pending: readers of other handles may still reach them. The first
+  // write transaction frees what no reader can reach (begin_write).
+  freelist_generation_ = meta.generation;
   return Status::ok();
 }
 
@@ -248,39 +254,288 @@ StoreStats Store::stats() const {
   return s;
 }
 
-Result<std::unique_ptr<ReadTx>> Store::begin_read() {
-  std::lock_guard<std::mutex> lock(mu_);
-  readers_.insert(meta_.generation);
-  return std::unique_ptr<ReadTx>(
-      new ReadTx(this, meta_.generation, meta_.root, meta_.root_generation));
+namespace {
+bool same_meta(const Meta& a, const Meta& b) {
+  return a.generation == b.generation && a.root == b.root &&
+         a.root_generation == b.root_generation && a.flags == b.flags &&
+         a.freelist_head == b.freelist_head && a.page_count == b.page_count &&
+         a.commit_pages == b.commit_pages && a.page_size == b.page_size;
+}
+// How often a reader re-reads the slots while another handle's meta slot is half written.
+constexpr int kMaxSnapshotAttempts = 1'000'000;
+}  // namespace
+
+Result<Store::DiskMetas> Store::read_disk_metas() {
+  const uint32_t ps = page_size_;
+  PageBuf buf(2 * static_cast<size_t>(ps));
+  size_t got = 0;
+  STRATA_TRY(file_->read(0, buf, &got));
+  std::optional<Meta> incomplete, hidden;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    incomplete = incomplete_meta_;
+  }
+  std::optional<Meta> slot[2];
+  for (uint64_t i = 0; i < 2; ++i) {
+    if (got < (i + 1) * ps) continue;
+    Result<Meta> m = decode_meta(buf.data() + i * ps, ps, i, ps, strict_meta_);
+    if (!m.ok()) continue;  // torn while another handle writes it, or damaged
+    if (incomplete && same_meta(*m, *incomplete)) {
+      hidden = *m;
+      continue;
+    }
+    slot[i] = *m;
+  }
+  DiskMetas out;
+  int newest = !slot[0] ? 1 : !slot[1] ? 0 : slot[1]->generation > slot[0]->generation ? 1 : 0;
+  out.newest = slot[newest];
+  out.other = slot[1 - newest];
+  out.hidden = hidden;
+  if (!out.newest) return Status::corruption(path_ + ": no valid meta slot");
+  return out;
 }
 
-void Store::end_read(uint64_t generation) {
+Result<Meta> Store::durable_disk_meta() {
+  for (int attempt = 0;; ++attempt) {
+    STRATA_ASSIGN(DiskMetas metas, read_disk_metas());
+    {
+      // Nothing newer than what this handle knows durable: begin_read() takes meta_ anyway,
+      // and the commit lock need not be asked (one system call less per read transaction).
+      std::lock_guard<std::mutex> lock(mu_);
+      if (metas.newest->generation <= meta_.generation) return *metas.newest;
+    }
+    Status probe = file_->test_lock(kCommitLockOffset, 1, vfs::LockMode::kShared);
+    if (probe.is_ok()) return *metas.newest;  // no commit being published: the newest is durable
+    if (!probe.is(StatusCode::kBusy)) return probe;
+    // Another handle is publishing commit newest or newest + 1: the previous one is durable.
+    if (metas.other && metas.other->generation + 1 == metas.newest->generation) {
+      return *metas.other;
+    }
+    // The other slot is being written right now (torn): read again.
+    if (attempt >= kMaxSnapshotAttempts) {
+      return Status::busy("database is locked: a meta slot stayed unreadable");
+    }
+    std::this_thread::yield();
+  }
+}
+
+Status Store::wait_for_no_publish() {
+  using Clock = std::chrono::steady_clock;
+  const auto limit = std::chrono::milliseconds(std::max<uint32_t>(busy_timeout_ms_.load(), 5000));
+  const auto deadline = Clock::now() + limit;
+  while (true) {
+    Status probe = file_->test_lock(kCommitLockOffset, 1, vfs::LockMode::kShared);
+    if (!probe.is(StatusCode::kBusy)) return probe;
+    if (Clock::now() >= deadline) {
+      return Status::busy("database is locked: another handle of " + path_ +
+                          " keeps publishing a commit (a failed commit keeps its handle "
+                          "locked until it is closed)");
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+Status Store::pin_locked(uint64_t generation) {
+  if (readers_.count(generation) == 0) {
+    STRATA_TRY(file_->lock(kReaderLockBase + generation, 1, vfs::LockMode::kShared)
+                   .with_context("announcing a reader of generation " +
+                                 std::to_string(generation)));
+  }
+  readers_.insert(generation);
+  return Status::ok();
+}
+
+void Store::adopt_foreign_meta_locked(const Meta& meta) {
+  meta_ = meta;
+  // A page this handle cached may have been retired and reused by the other handle's commits;
+  // pages are immutable only while a snapshot of this handle can reach them.
+  pager_->clear_cache();
+}
+
+Result<std::unique_ptr<ReadTx>> Store::begin_read() {
+  for (int attempt = 0;; ++attempt) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      // While this store holds the write lock (or after its commit failed: it keeps the
+      // locks) no other handle commits, and meta_ is the newest durable commit.
+      if (write_locked_ || poisoned_) {
+        STRATA_TRY(pin_locked(meta_.generation));
+        return std::unique_ptr<ReadTx>(
+            new ReadTx(this, meta_.generation, meta_.root, meta_.root_generation));
+      }
+    }
+    STRATA_ASSIGN(Meta chosen, durable_disk_meta());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      // meta_ is a commit known durable (this handle's own, or one it saw durable): never
+      // take an older one. A newer one is another handle's commit, unless it is this
+      // handle's own commit in flight. (Reading meta_ also keeps a slot the disk lost or
+      // misdirected from sending this handle back in time.)
+      if (!committing_ && chosen.generation > meta_.generation) adopt_foreign_meta_locked(chosen);
+      chosen = meta_;
+      STRATA_TRY(pin_locked(chosen.generation));
+    }
+    // Announced; now make sure no writer handed out the snapshot's pages before it could see
+    // the announcement: a writer that missed it started from a commit at most one newer than
+    // ours, and such a writer never reuses pages of the commit it started from.
+    Result<DiskMetas> now = read_disk_metas();
+    if (now.ok() && now->newest->generation <= chosen.generation + 1) {
+      return std::unique_ptr<ReadTx>(
+          new ReadTx(this, chosen.generation, chosen.root, chosen.root_generation));
+    }
+    STRATA_TRY(end_read(chosen.generation));
+    STRATA_TRY(now.status_or_ok());
+    if (attempt >= kMaxSnapshotAttempts) {
+      return Status::busy("database is locked: could not take a snapshot");
+    }
+  }
+}
+
+Status Store::end_read(uint64_t generation) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = readers_.find(generation);
-  if (it != readers_.end()) readers_.erase(it);
+  if (it == readers_.end()) return Status::ok();
+  readers_.erase(it);
+  if (readers_.count(generation) != 0) return Status::ok();
+  // A byte left locked would only keep pages pending longer (never unsafe), and it goes
+  // when the file is closed; still, the caller hears of it.
+  return file_->unlock(kReaderLockBase + generation, 1)
+      .with_context("ending a reader of generation " + std::to_string(generation));
+}
+
+Status Store::acquire_write_lock() {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(busy_timeout_ms_.load());
+  auto pause = std::chrono::microseconds(100);
+  while (true) {
+    Status locked = file_->lock(kWriteLockOffset, 1, vfs::LockMode::kExclusive);
+    if (!locked.is(StatusCode::kBusy)) return locked;
+    if (Clock::now() >= deadline) {
+      return Status::busy("database is locked (another handle is writing " + path_ + ")");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(5));
+  }
+}
+
+Status Store::reload_freelist(const Meta& meta) {
+  ReadTx loader(this, meta.generation, meta.root, meta.root_generation);
+  loader.generation_ = 0;  // not registered as a reader
+  std::vector<uint64_t> chain;
+  STRATA_ASSIGN(Freelist loaded,
+                Freelist::load(&loader, meta.freelist_head, meta.generation, meta.page_count, &chain));
+  std::lock_guard<std::mutex> lock(mu_);
+  freelist_ = std::move(loaded);
+  freelist_chain_ = std::move(chain);
+  freelist_generation_ = meta.generation;
+  return Status::ok();
 }
 
 Result<std::unique_ptr<WriteTx>> Store::begin_write() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (poisoned_) {
-    return Status::poisoned("an earlier commit failed; reopen the database before writing");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (poisoned_) {
+      return Status::poisoned("an earlier commit failed; reopen the database before writing");
+    }
+    if (writer_active_) return Status::busy("another write transaction is open");
+    writer_active_ = true;
   }
-  if (writer_active_) return Status::busy("another write transaction is open");
-  writer_active_ = true;
-  // Pages retired by commit g can be reused once no reader holds a snapshot
-  // older than g. Every pending commit is durable (commit() returned).
-  if (readers_.empty()) {
-    freelist_.release_all();
+  auto fail = [&](Status s, bool unlock) -> Status {
+    if (unlock) (void)file_->unlock(kWriteLockOffset, 1);
+    std::lock_guard<std::mutex> lock(mu_);
+    writer_active_ = false;
+    return s;
+  };
+  if (Status s = acquire_write_lock(); !s.is_ok()) return fail(s, false);
+
+  // Under the write lock no other handle commits: the newest meta on disk is durable (its
+  // writer returned from its last sync, or died, leaving its writes to the OS).
+  Result<DiskMetas> metas = read_disk_metas();
+  if (!metas.ok()) return fail(metas.status(), true);
+  if (metas->hidden) {
+    // The incomplete commit open found is still on disk, unless another handle, also opened on
+    // the commit before it, has since written the same meta again with every page: tell which.
+    pager_->clear_cache();
+    if (verify_commit(*metas->hidden).is_ok()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        incomplete_meta_.reset();
+      }
+      metas = read_disk_metas();
+      if (!metas.ok()) return fail(metas.status(), true);
+    }
   } else {
-    freelist_.release_up_to(*readers_.begin());
+    std::lock_guard<std::mutex> lock(mu_);
+    incomplete_meta_.reset();  // a later commit replaced it
   }
+  Meta newest = *metas->newest;
+  bool foreign = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Only a newer generation is another handle's commit. An older one (or the same one with
+    // other contents) means the disk lost or misplaced a meta write this handle made or saw
+    // durable: go on from what it knows, as a handle alone on its file always did.
+    foreign = newest.generation > meta_.generation;
+    if (foreign) {
+      adopt_foreign_meta_locked(newest);
+      // Another handle committed over the slot open fell back past (retiring it first, or
+      // writing its own commit there): nothing of it is left to retire or hide.
+      stale_slot_ = -1;
+      incomplete_meta_.reset();
+    }
+    newest = meta_;
+  }
+  if (foreign || freelist_generation_ != newest.generation) {
+    if (Status s = reload_freelist(newest); !s.is_ok()) return fail(s, true);
+  }
+  // Alone on the file, no reader of another handle can be announcing an older snapshot (a
+  // handle that opens later starts from a durable commit at least as new as this base).
+  const Status alone_probe = file_->test_lock(kOpenLockOffset, 1, vfs::LockMode::kExclusive);
+  if (!alone_probe.is_ok() && !alone_probe.is(StatusCode::kBusy)) return fail(alone_probe, true);
+  const bool alone = alone_probe.is_ok();
+
+  std::lock_guard<std::mutex> lock(mu_);
+  // Pages retired by commit g are reachable only from snapshots older than g. They can be
+  // reused once no reader of this store is older than g and no other handle announces a
+  // reader older than g; and, when other handles exist, once commit g is not the newest (a
+  // reader of another handle may be announcing a snapshot of the commit before it: see the
+  // top of store.h).
+  uint64_t release_to = 0;
+  for (const auto& [generation, pages] : freelist_.pending()) {
+    if (!alone && generation >= meta_.generation) break;
+    if (!readers_.empty() && *readers_.begin() < generation) break;
+    Status probe = file_->test_lock(kReaderLockBase, generation, vfs::LockMode::kExclusive);
+    if (probe.is(StatusCode::kBusy)) break;
+    if (!probe.is_ok()) {
+      (void)file_->unlock(kWriteLockOffset, 1);
+      writer_active_ = false;
+      return probe;
+    }
+    release_to = generation;
+  }
+  if (release_to != 0) freelist_.release_up_to(release_to);
+  write_locked_ = true;
   return std::unique_ptr<WriteTx>(new WriteTx(this, meta_));
 }
 
-void Store::end_write() {
+Status Store::end_write() {
   std::lock_guard<std::mutex> lock(mu_);
   writer_active_ = false;
+  write_locked_ = false;
+  // After a failed commit the handle keeps the write and commit locks until it is closed:
+  // what reached the file is unknown, so no other handle may build on it meanwhile.
+  if (poisoned_) return Status::ok();
+  return file_->unlock(kWriteLockOffset, 1).with_context("ending the write transaction");
+}
+
+std::optional<uint64_t> Store::allocate_free() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return freelist_.allocate();
+}
+
+void Store::give_back(const std::vector<uint64_t>& pages) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (uint64_t page_no : pages) freelist_.add_free(page_no);
 }
 
 void Store::poison() {
@@ -295,6 +550,8 @@ Status Store::commit(WriteTx* tx) {
   // The new freelist: what was free, plus pages this tx freed for good, plus
   // pages retired now (pending until commit `generation` is durable and unread).
   // The old freelist chain is replaced, so its pages are retired too.
+  // (mu_ only orders this with stats(); no one else touches the freelist during a write.)
+  std::unique_lock<std::mutex> freelist_lock(mu_);
   for (uint64_t page_no : tx->reusable_) freelist_.add_free(page_no);
   // Pages this transaction allocated past the old end of the file and freed again were never
   // written: shrink the page count over them rather than list them free, so that the file
@@ -314,6 +571,7 @@ Status Store::commit(WriteTx* tx) {
     chain.push_back(page_no ? *page_no : tx->page_count_++);
     runs = freelist_.runs();
   }
+  freelist_lock.unlock();
 
   // Seal every page with the new generation, in page-number order.
   std::vector<std::pair<uint64_t, PageRef>> pages;
@@ -356,10 +614,26 @@ Status Store::commit(WriteTx* tx) {
   // model checker: a crash, recovery, then a torn commit). So the first commit after open is
   // two-sync (its pages are durable before its meta exists); after it, every generation this
   // session writes is one no earlier session could have reached.
+  // With several handles the same holds per handle: one-sync only on top of this handle's own
+  // previous commit. Another handle's commit may not be durable yet (its writer may have been
+  // killed before its sync), and two-sync's first sync makes it so before our meta exists. And
+  // another handle may have attempted this very generation and died since our last commit,
+  // so the pages this commit overwrites are read first: one that already carries this
+  // generation (with a valid checksum) makes the commit two-sync.
   // The broken variants are variants of the two-sync protocol, except one-sync-no-verify.
-  const bool one_sync =
-      (protocol_ == CommitProtocol::kOneSync && bug == ProtocolBug::kNone && commits_ > 0) ||
-      bug == ProtocolBug::kOneSyncNoVerify;
+  bool one_sync = (protocol_ == CommitProtocol::kOneSync && bug == ProtocolBug::kNone &&
+                   last_commit_generation_ != 0 && last_commit_generation_ == tx->generation_) ||
+                  bug == ProtocolBug::kOneSyncNoVerify;
+  if (one_sync && bug == ProtocolBug::kNone) {
+    for (const auto& [page_no, page] : pages) {
+      Result<PageBuf> on_disk = pager_->read_raw(page_no);
+      if (!on_disk.ok() || (verify_page(on_disk->data(), ps, page_no).is_ok() &&
+                            page_generation(on_disk->data()) == generation)) {
+        one_sync = false;  // unreadable, or an earlier attempt's page: take the safe protocol
+        break;
+      }
+    }
+  }
   if (one_sync) next.flags = kMetaFlagVerifyOnOpen;
   // Testing only: the unsynced-page variant holds one page back until after the data sync.
   std::optional<std::pair<uint64_t, PageRef>> late_page;
@@ -368,6 +642,13 @@ Status Store::commit(WriteTx* tx) {
     pages.pop_back();
   }
   auto write_meta = [&]() -> Status {
+    // Other handles' readers take the other slot while this one is being published.
+    STRATA_TRY(file_->lock(kCommitLockOffset, 1, vfs::LockMode::kExclusive)
+                   .with_context("taking the commit lock"));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      committing_ = true;  // this store's readers keep meta_ until the commit is durable
+    }
     vfs_->set_label(commit_label(generation, "meta slot " + std::to_string(next.slot())));
     PageBuf meta_page(ps);
     encode_meta(next, meta_page.data());
@@ -377,6 +658,24 @@ Status Store::commit(WriteTx* tx) {
       seal_page(meta_page.data(), ps, slot, generation);
     }
     return file_->write(slot * ps, meta_page);
+  };
+
+  auto published = [&]() -> Status {
+    std::lock_guard<std::mutex> lock(mu_);
+    meta_ = next;
+    freelist_chain_ = std::move(chain);
+    freelist_generation_ = generation;
+    last_commit_generation_ = generation;
+    committing_ = false;
+    ++commits_;
+    Status unlocked = file_->unlock(kCommitLockOffset, 1);
+    if (!unlocked.is_ok()) {
+      // Durable, but other handles' readers would keep taking the previous commit: refuse
+      // further writes until reopen, as after any failed commit step.
+      poisoned_ = true;
+      return unlocked.with_context("commit " + std::to_string(generation) + " is durable");
+    }
+    return Status::ok();
   };
 
   // 0. Open fell back past a one-sync meta of this very generation whose pages were
@@ -412,11 +711,7 @@ Status Store::commit(WriteTx* tx) {
     vfs_->set_label(commit_label(generation, "sync all"));
     if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
     vfs_->set_label("");
-    std::lock_guard<std::mutex> lock(mu_);
-    meta_ = next;
-    freelist_chain_ = std::move(chain);
-    ++commits_;
-    return Status::ok();
+    return published();
   }
   // 2. make them durable before the meta can point at them
   if (bug != ProtocolBug::kNoDataSync) {
@@ -437,12 +732,7 @@ Status Store::commit(WriteTx* tx) {
     if (Status s = pager_->sync(); !s.is_ok()) return fail(s);
   }
   vfs_->set_label("");
-
-  std::lock_guard<std::mutex> lock(mu_);
-  meta_ = next;
-  freelist_chain_ = std::move(chain);
-  ++commits_;
-  return Status::ok();
+  return published();
 }
 
 // ---------------------------------------------------------------- Tx
@@ -454,8 +744,12 @@ Result<std::optional<std::string>> Tx::get(std::string_view key) {
 
 // ---------------------------------------------------------------- ReadTx
 
-ReadTx::~ReadTx() {
-  if (generation_ != 0) store_->end_read(generation_);
+ReadTx::~ReadTx() { (void)end(); }
+
+Status ReadTx::end() {
+  if (ended_ || generation_ == 0) return Status::ok();  // ended, or never registered
+  ended_ = true;
+  return store_->end_read(generation_);
 }
 
 Result<PageRef> ReadTx::read(uint64_t page_no) { return store_->pager_->read(page_no); }
@@ -484,7 +778,7 @@ Result<uint8_t*> WriteTx::allocate(uint64_t* page_no) {
   if (!reusable_.empty()) {
     *page_no = reusable_.back();
     reusable_.pop_back();
-  } else if (std::optional<uint64_t> free_page = store_->freelist_.allocate()) {
+  } else if (std::optional<uint64_t> free_page = store_->allocate_free()) {
     *page_no = *free_page;
     from_free_.push_back(*free_page);
   } else {
@@ -577,22 +871,25 @@ Status WriteTx::commit() {
   } else {
     // Nothing to write, yet pages taken from the free set may have been retired
     // again (put then del on an empty tree): give them back, or they leak.
-    for (uint64_t page_no : from_free_) store_->freelist_.add_free(page_no);
+    store_->give_back(from_free_);
   }
   if (!s.is_ok() && !store_->poisoned()) {
     // Nothing reached the disk: give the pages back.
-    for (uint64_t page_no : from_free_) store_->freelist_.add_free(page_no);
+    store_->give_back(from_free_);
   }
-  store_->end_write();
+  // The unlock is the transaction's last call; a failure there is reported too (the commit
+  // itself is durable when s was OK).
+  Status ended = store_->end_write();
+  if (s.is_ok()) s = ended;
   return s;
 }
 
 void WriteTx::rollback() {
   if (finished_) return;
   finished_ = true;
-  for (uint64_t page_no : from_free_) store_->freelist_.add_free(page_no);
+  store_->give_back(from_free_);
   dirty_.clear();
-  store_->end_write();
+  (void)store_->end_write();  // rollback cannot fail; a byte left locked goes with the file
 }
 
 }  // namespace strata

@@ -2,8 +2,9 @@
 //
 // One tree of byte keys holds everything (collections, tables, indexes, the
 // catalog). Transactions: any number of ReadTx, each on the snapshot that was
-// current when it began; one WriteTx at a time. A commit follows the protocol
-// of DESIGN.md §3 exactly, labelling each VFS operation for the crash testbed:
+// current when it began; one WriteTx at a time, across every handle and process
+// that has the file open. A commit follows the protocol of DESIGN.md §3
+// exactly, labelling each VFS operation for the crash testbed:
 //
 //   1. write every page of the transaction   label "commit G: pages"
 //   2. sync the file                          label "commit G: sync pages"
@@ -17,8 +18,31 @@
 // A new file is created crash-safely: both meta slots are written to
 // "<path>.creating", synced, and renamed into place; a crash leaves either no
 // database or a valid empty one.
+//
+// Several handles (threads of one process share one Store; other Stores and other
+// processes open their own) coordinate through byte-range locks far beyond the end of
+// the file (docs/concurrency.md):
+//
+//   kWriteLockOffset    exclusive while a write transaction is open (one writer)
+//   kCommitLockOffset   exclusive from a commit's meta write until its last sync returns
+//   kOpenLockOffset     shared by every open handle (a writer asks whether it is alone)
+//   kReaderLockBase + g shared while this handle has a reader on snapshot g
+//
+// Invariant: a page retired by commit g is reused only when no reader of this handle
+// holds a snapshot older than g, no other handle holds a reader lock below
+// kReaderLockBase + g, and — when other handles are open — g is older than the newest
+// commit (g < base of the writer). A reader takes the newest durable meta (the other
+// slot while a commit's meta is being published) but never one older than the newest
+// this handle knows durable (meta_, which open takes only when no commit is being
+// published), announces it, and re-reads the slots: it keeps the snapshot only if at
+// most one commit happened meanwhile, which together with the rule above means no
+// writer can have handed its pages out. Readers never wait for a writer (a test of the
+// lock, never a lock, sees the commit in progress); writers never wait for readers.
+// A writer whose base generation was committed by another handle reloads the meta and
+// freelist and drops its page cache. docs/concurrency.md has the argument.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -72,6 +96,9 @@ struct StoreOptions {
   bool error_if_exists = false;
   CommitProtocol commit_protocol = CommitProtocol::kOneSync;  // the default since both pass
                                                              // every crash sweep (issue 9)
+  // How long begin_write() waits for another handle's write transaction before kBusy
+  // ("database is locked"), in milliseconds; 0 = fail at once (SQLite's default).
+  uint32_t busy_timeout_ms = 0;
   ProtocolBug protocol_bug = ProtocolBug::kNone;  // testing only, see above
 };
 
@@ -100,8 +127,12 @@ class Store {
 
   // REQUIRES: the store outlives every transaction it hands out.
   Result<std::unique_ptr<ReadTx>> begin_read();
-  // kBusy if another write transaction is open; kPoisoned after a failed commit.
+  // kBusy if another write transaction of this store is open, or ("database is locked") if
+  // another handle's stays open longer than the busy timeout; kPoisoned after a failed commit.
   Result<std::unique_ptr<WriteTx>> begin_write();
+
+  void set_busy_timeout(uint32_t ms) { busy_timeout_ms_.store(ms); }
+  uint32_t busy_timeout() const { return busy_timeout_ms_.load(); }
 
   Meta meta() const;
   uint32_t page_size() const { return page_size_; }
@@ -117,9 +148,11 @@ class Store {
   // The pages of the current durable freelist chain.
   std::vector<uint64_t> freelist_chain() const;
 
-  // Byte range of the lock one open Store holds on its file (issue: several
-  // processes) — exclusive for now: one process opens a database at a time.
-  static constexpr uint64_t kProcessLockOffset = uint64_t{1} << 40;
+  // The lock bytes (see the top of this file); all beyond any database file.
+  static constexpr uint64_t kWriteLockOffset = uint64_t{1} << 40;
+  static constexpr uint64_t kCommitLockOffset = kWriteLockOffset + 1;
+  static constexpr uint64_t kOpenLockOffset = kWriteLockOffset + 2;
+  static constexpr uint64_t kReaderLockBase = uint64_t{1} << 41;
 
  private:
   friend class ReadTx;
@@ -132,8 +165,32 @@ class Store {
   Status verify_commit(const Meta& meta);
   // Opens the pager and freelist on `meta`.
   Status load(const Meta& meta, const StoreOptions& options);
-  void end_read(uint64_t generation);
-  void end_write();
+  // Both meta slots as they are on disk now (a slot that does not decode, or that open found
+  // to be an incomplete commit, is absent).
+  struct DiskMetas {
+    std::optional<Meta> newest, other;
+    std::optional<Meta> hidden;  // the slot left out as open's incomplete commit
+  };
+  Result<DiskMetas> read_disk_metas();
+  // The newest meta whose commit is durable: the newest slot, or the other one while another
+  // handle is publishing a commit (it holds the commit lock).
+  Result<Meta> durable_disk_meta();
+  // Waits (bounded) until no other handle holds the commit lock.
+  Status wait_for_no_publish();
+  // Pins snapshot `generation` for a reader. REQUIRES: mu_ held.
+  Status pin_locked(uint64_t generation);
+  Status end_read(uint64_t generation);
+  // A commit of another handle was seen: adopt its meta and forget cached pages (one of them
+  // may have been reused). REQUIRES: mu_ held, no write transaction of this store.
+  void adopt_foreign_meta_locked(const Meta& meta);
+  // Takes the write lock, waiting up to the busy timeout.
+  Status acquire_write_lock();
+  // Makes the freelist that of `meta`, read from the file. REQUIRES: the write lock.
+  Status reload_freelist(const Meta& meta);
+  Status end_write();
+  // The writer's use of the free set (under mu_, so that stats() may run meanwhile).
+  std::optional<uint64_t> allocate_free();
+  void give_back(const std::vector<uint64_t>& pages);
   Status commit(WriteTx* tx);
   void poison();
 
@@ -153,10 +210,21 @@ class Store {
   Meta meta_;
   Freelist freelist_;                 // touched by the writer; release under mu_
   std::vector<uint64_t> freelist_chain_;
+  uint64_t freelist_generation_ = 0;  // the meta generation freelist_ belongs to
   std::multiset<uint64_t> readers_;   // generations pinned by open ReadTx
-  bool writer_active_ = false;
+  bool writer_active_ = false;  // a WriteTx of this store exists (or is being begun)
+  bool write_locked_ = false;   // ... and holds the write lock on the newest commit
+  bool committing_ = false;     // ... and has written (part of) its meta slot
   bool poisoned_ = false;
-  uint64_t commits_ = 0;  // in this session; the first one is two-sync (see commit())
+  uint64_t commits_ = 0;  // in this session
+  // The generation of this handle's last commit (0 = none yet). A commit is one-sync only on
+  // top of this handle's own previous commit (see commit()).
+  uint64_t last_commit_generation_ = 0;
+  // The newest meta when open found its commit incomplete and opened the previous one: that
+  // slot stays on disk until the next commit replaces it, and must not be read as current.
+  std::optional<Meta> incomplete_meta_;
+  bool strict_meta_ = true;
+  std::atomic<uint32_t> busy_timeout_ms_{0};
 };
 
 // What both transaction kinds can do: read the tree of one snapshot.
@@ -185,7 +253,10 @@ class Tx : public PageAccess {
 
 class ReadTx : public Tx {
  public:
-  ~ReadTx() override;
+  ~ReadTx() override;  // ends it if end() was not called (ignoring what end() would say)
+  // Unpins the snapshot (the last reader of a generation in this handle unlocks its reader
+  // byte). Idempotent; the tx must not be read from afterwards.
+  Status end();
   Result<PageRef> read(uint64_t page_no) override;
   bool owns(uint64_t) const override { return false; }
   uint64_t write_generation() const override { return generation_; }
@@ -196,6 +267,7 @@ class ReadTx : public Tx {
  private:
   friend class Store;
   using Tx::Tx;
+  bool ended_ = false;
 };
 
 class WriteTx : public Tx {

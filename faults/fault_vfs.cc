@@ -286,6 +286,11 @@ class FaultVfs::FaultFile final : public vfs::File {
     return s;
   }
 
+  // Not an op of the log: it changes nothing, and no fault targets it.
+  Status test_lock(uint64_t start, uint64_t length, vfs::LockMode mode) override {
+    return base_->test_lock(start, length, mode);
+  }
+
   Status unlock(uint64_t start, uint64_t length) override {
     std::lock_guard<std::mutex> lock(owner_->mu_);
     std::optional<FaultKind> fault;

@@ -171,6 +171,17 @@ class MemVfs::MemFile final : public File {
     return Status::ok();
   }
 
+  Status test_lock(uint64_t start, uint64_t length, LockMode mode) override {
+    const std::string what = std::string("test_lock(") + mode_name(mode) + ") " + path_ +
+                             " at " + std::to_string(start) + " length " + std::to_string(length);
+    STRATA_TRY(check_lock_range(what, start, length));
+    std::lock_guard<std::mutex> guard(state_->mu);
+    if (data_->locks.conflicts(owner_, start, start + length, mode)) {
+      return Status::busy(what + ": held by another handle");
+    }
+    return Status::ok();
+  }
+
   Status unlock(uint64_t start, uint64_t length) override {
     const std::string what =
         "unlock " + path_ + " at " + std::to_string(start) + " length " + std::to_string(length);

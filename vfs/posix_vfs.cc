@@ -166,6 +166,26 @@ class PosixFile final : public File {
     return set_lock(what, start, length, F_UNLCK);
   }
 
+  Status test_lock(uint64_t start, uint64_t length, LockMode mode) override {
+    const std::string what = std::string("test_lock(") + mode_name(mode) + ") " + path_ +
+                             " at " + std::to_string(start) + " length " + std::to_string(length);
+    if (length == 0) return Status::invalid_argument(what + ": empty range");
+    STRATA_TRY(check_range(what, start, length));
+    struct flock request;
+    std::memset(&request, 0, sizeof(request));  // OFD locks require l_pid == 0
+    request.l_type = mode == LockMode::kExclusive ? F_WRLCK : F_RDLCK;
+    request.l_whence = SEEK_SET;
+    request.l_start = static_cast<off_t>(start);
+    request.l_len = static_cast<off_t>(length);
+    int rc;
+    do {
+      rc = ::fcntl(fd_, F_OFD_GETLK, &request);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) return errno_status(errno, what);
+    if (request.l_type == F_UNLCK) return Status::ok();
+    return Status::busy(what + ": held by another handle");
+  }
+
   const std::string& path() const override { return path_; }
 
  private:

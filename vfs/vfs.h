@@ -46,6 +46,11 @@ class File {
   // The range may lie beyond the end of the file.
   virtual Status lock(uint64_t start, uint64_t length, LockMode mode) = 0;
   virtual Status unlock(uint64_t start, uint64_t length) = 0;
+  // Tells, without taking anything, whether lock(start, length, mode) would succeed: OK if no
+  // other handle holds a conflicting lock on the range, kBusy if one does. This handle's own
+  // locks never conflict. (A writer uses it to see other handles' readers without ever making
+  // a reader wait.)
+  virtual Status test_lock(uint64_t start, uint64_t length, LockMode mode) = 0;
 
   virtual const std::string& path() const = 0;
 };

@@ -1,5 +1,10 @@
 #include "engine/query/database.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+
+#include "engine/query/expr.h"
 #include "engine/query/run.h"
 
 namespace strata::query {
@@ -48,6 +53,7 @@ Result<std::unique_ptr<Database>> Database::open(vfs::Vfs* vfs, const std::strin
 }
 
 Database::~Database() {
+  read_tx_.reset();
   if (tx_) tx_->rollback();
 }
 
@@ -55,9 +61,14 @@ Status Database::reload_catalog() {
   Catalog loaded;
   if (tx_) {
     STRATA_ASSIGN(loaded, Catalog::load(tx_.get()));
+    catalog_generation_ = tx_->generation();
+  } else if (read_tx_) {
+    STRATA_ASSIGN(loaded, Catalog::load(read_tx_.get()));
+    catalog_generation_ = read_tx_->generation();
   } else {
     STRATA_ASSIGN(std::unique_ptr<ReadTx> r, store_->begin_read());
     STRATA_ASSIGN(loaded, Catalog::load(r.get()));
+    catalog_generation_ = r->generation();
   }
   loaded.keep_temporary_views(catalog_);
   catalog_ = std::move(loaded);
@@ -67,11 +78,59 @@ Status Database::reload_catalog() {
   return Status::ok();
 }
 
+Status Database::sync_catalog(Tx* tx) {
+  if (tx->generation() == catalog_generation_ || schema_changed_) return Status::ok();
+  STRATA_ASSIGN(Catalog loaded, Catalog::load(tx));
+  loaded.keep_temporary_views(catalog_);
+  catalog_ = std::move(loaded);
+  catalog_generation_ = tx->generation();
+  ++plan_epoch_;  // plans kept by prepared statements point into the old catalog
+  return Status::ok();
+}
+
 Result<WriteTx*> Database::write_tx() {
   if (!tx_) {
-    STRATA_ASSIGN(tx_, store_->begin_write());
+    STRATA_ASSIGN(std::unique_ptr<WriteTx> tx, store_->begin_write());
+    if (read_tx_) {
+      // A deferred transaction that read first can write only on top of what it read, as
+      // SQLite's WAL mode answers SQLITE_BUSY_SNAPSHOT.
+      if (tx->generation() != read_tx_->generation()) {
+        tx->rollback();
+        return Status::busy(
+            "database is locked: another connection committed since this transaction's "
+            "snapshot (generation " + std::to_string(read_tx_->generation()) + ", now " +
+            std::to_string(tx->generation()) + "); roll back and retry");
+      }
+      read_tx_.reset();
+    }
+    if (Status s = sync_catalog(tx.get()); !s.is_ok()) {
+      tx->rollback();
+      return s;
+    }
+    tx_ = std::move(tx);
   }
   return tx_.get();
+}
+
+std::optional<uint64_t> Database::snapshot_generation() const {
+  if (tx_) return tx_->generation();
+  if (read_tx_) return read_tx_->generation();
+  return std::nullopt;
+}
+
+Result<Tx*> Database::read_view(std::unique_ptr<ReadTx>* holder) {
+  if (tx_) return static_cast<Tx*>(tx_.get());
+  if (explicit_tx_) {
+    if (!read_tx_) {
+      STRATA_ASSIGN(std::unique_ptr<ReadTx> snapshot, store_->begin_read());
+      STRATA_TRY(sync_catalog(snapshot.get()));
+      read_tx_ = std::move(snapshot);
+    }
+    return static_cast<Tx*>(read_tx_.get());
+  }
+  STRATA_ASSIGN(*holder, store_->begin_read());
+  STRATA_TRY(sync_catalog(holder->get()));
+  return static_cast<Tx*>(holder->get());
 }
 
 Status Database::finish_statement(bool ok) {
@@ -79,6 +138,7 @@ Status Database::finish_statement(bool ok) {
   Status s = Status::ok();
   if (ok) {
     s = tx_->commit();
+    if (s.is_ok()) catalog_generation_ = store_->meta().generation;
   } else {
     tx_->rollback();
   }
@@ -112,6 +172,39 @@ Status Database::execute(std::string_view sql, const RowCallback& on_row) {
       if (on_row) on_row(stmt);
     }
   }
+}
+
+}  // namespace strata::query
+
+namespace strata::query {
+
+Status Database::run_pragma(const sql::Pragma& pragma, Statement* stmt) {
+  std::string name = pragma.name.name;
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name != "busy_timeout") {
+    return at(stmt->stmt_->pos, Status::unsupported("PRAGMA " + pragma.name.name));
+  }
+  // PRAGMA busy_timeout [= ms]: how long a write waits for another handle's write lock;
+  // answers the (new) value, as SQLite does.
+  if (pragma.value_kind != sql::PragmaValueKind::kNone) {
+    int64_t ms = 0;
+    const std::string& text = pragma.value;
+    size_t i = 0;
+    bool negative = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) &&
+           ms < int64_t{1} << 40) {
+      ms = ms * 10 + (text[i++] - '0');
+    }
+    if (negative) ms = 0;
+    store_->set_busy_timeout(static_cast<uint32_t>(std::min<int64_t>(ms, INT32_MAX)));
+  }
+  auto out = std::make_unique<Statement::Run>();
+  out->materialized = true;
+  out->buffer.push_back({Value::integer(store_->busy_timeout())});
+  stmt->names_ = {"timeout"};
+  stmt->run_ = std::move(out);
+  return Status::ok();
 }
 
 }  // namespace strata::query

@@ -7,7 +7,14 @@
 //   while (*stmt->step()) use(stmt->column(0));
 //
 // Outside BEGIN each statement is its own transaction (autocommit). Inside
-// BEGIN ... COMMIT all statements share one write transaction; a statement
+// BEGIN ... COMMIT all statements share one transaction, as in SQLite's WAL mode:
+// BEGIN [DEFERRED] takes its snapshot at the first read and the write lock at the
+// first write (kBusy "database is locked" if another handle committed since the
+// snapshot: the transaction then stays a read transaction); BEGIN IMMEDIATE and
+// BEGIN EXCLUSIVE take the write lock at once. Another handle's write lock makes
+// a write wait up to PRAGMA busy_timeout milliseconds, then fail with kBusy
+// ("database is locked"). Readers never wait. A statement
+
 // that fails is undone on its own (its writes are reverted from an undo log)
 // and the transaction goes on, as in SQLite. SELECT results stream: rows are
 // produced as step() pulls them through the plan's operators (operators.h), except
@@ -102,6 +109,9 @@ class Database {
   Status execute(std::string_view sql, const RowCallback& on_row = nullptr);
 
   bool in_transaction() const { return explicit_tx_; }
+  // The generation the open transaction reads (its snapshot, or a write transaction's base);
+  // none outside a transaction and before a deferred transaction's first read.
+  std::optional<uint64_t> snapshot_generation() const;
   Store* store() { return store_.get(); }
   const Catalog& catalog() const { return catalog_; }
   int64_t total_changes() const { return total_changes_; }
@@ -112,6 +122,14 @@ class Database {
 
   // The transaction a statement runs in (opening one in autocommit mode).
   Result<WriteTx*> write_tx();
+  // The transaction a SELECT reads in: the open write transaction, the explicit
+  // transaction's snapshot (taken now if this is its first read), or a new snapshot
+  // owned by *holder (autocommit).
+  Result<Tx*> read_view(std::unique_ptr<ReadTx>* holder);
+  // Reloads the catalog if `tx` sees another generation than the one it was loaded from
+  // (another handle committed since).
+  Status sync_catalog(Tx* tx);
+  Status run_pragma(const sql::Pragma& pragma, Statement* stmt);
   Status finish_statement(bool ok);  // commits or rolls back an autocommit write
   Status reload_catalog();
 
@@ -119,6 +137,8 @@ class Database {
   std::unique_ptr<Store> store_;
   Catalog catalog_;
   std::unique_ptr<WriteTx> tx_;  // the open write transaction, if any
+  std::unique_ptr<ReadTx> read_tx_;  // a deferred explicit transaction's snapshot, until it writes
+  uint64_t catalog_generation_ = 0;  // the generation catalog_ was loaded from
   bool explicit_tx_ = false;
   bool schema_changed_ = false;
   int64_t total_changes_ = 0;

@@ -467,14 +467,13 @@ Result<CheckReport> check_database_file(vfs::Vfs* vfs, const std::string& path,
   vfs::OpenOptions read_only;
   read_only.read_only = true;
   STRATA_ASSIGN(std::unique_ptr<vfs::File> file, vfs->open(path, read_only));
-  if (!store.ok()) {
-    // Nobody holds the database open through us: keep other processes from writing meanwhile.
-    Status locked = file->lock(Store::kProcessLockOffset, 1, vfs::LockMode::kShared);
-    if (locked.is(StatusCode::kBusy)) {
-      return Status::busy("database " + path + " is open in another process");
-    }
-    STRATA_TRY(locked);
+  // A writer in another handle or process would change the file under the raw check: hold
+  // the write lock's byte shared meanwhile (writers get "database is locked").
+  Status locked = file->lock(Store::kWriteLockOffset, 1, vfs::LockMode::kShared);
+  if (locked.is(StatusCode::kBusy)) {
+    return Status::busy("database " + path + " is locked: another process is writing");
   }
+  STRATA_TRY(locked);
   STRATA_ASSIGN(CheckReport report, check_file(file.get(), options));
   if (!store.ok()) {
     report.issues.push_back({0, "", "the database does not open: " + store.status().to_string()});

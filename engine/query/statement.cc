@@ -334,8 +334,11 @@ Result<bool> Statement::step() {
   Result<bool> got = r.plan->next(&row_);
   if (!got.ok() || !*got) {
     done_ = true;
+    // An autocommit read ends here, and says so if ending it failed (it unlocks a byte).
+    Status ended = r.read_tx ? r.read_tx->end() : Status::ok();
     run_.reset();
     if (!got.ok()) return got.status();
+    STRATA_TRY(ended);
     return false;
   }
   return true;
@@ -343,8 +346,10 @@ Result<bool> Statement::step() {
 
 namespace {
 // Plans a SELECT for this database (unless run->plan already holds a plan to reuse) and
-// opens the transaction it reads in. *reusable: the plan may be opened again.
-Status start_select(Database* db, WriteTx* write_tx, Store* store, const sql::Select& select,
+// points it at the transaction it reads in. *reusable: the plan may be opened again.
+// The transaction comes first (Database::read_view): it may bring another handle's newer
+// catalog, which moves the plan epoch.
+Status start_select(Database* db, Tx* tx, const sql::Select& select,
                     const std::vector<Value>* params, Statement::Run* run, bool* reusable = nullptr) {
   if (run->plan == nullptr) {
     PlanEnv env;
@@ -354,12 +359,7 @@ Status start_select(Database* db, WriteTx* write_tx, Store* store, const sql::Se
     run->env = env.run;
     if (reusable != nullptr) *reusable = env.reusable;
   }
-  if (write_tx != nullptr) {
-    run->env->tx = write_tx;
-  } else {
-    STRATA_ASSIGN(run->read_tx, store->begin_read());
-    run->env->tx = run->read_tx.get();
-  }
+  run->env->tx = tx;
   run->env->parameters = params;
   return Status::ok();
 }
@@ -373,6 +373,7 @@ Status Statement::start() {
 
   if (const auto* select = stmt.as<sql::Select>()) {
     auto run = std::make_unique<Run>();
+    STRATA_ASSIGN(Tx* tx, db_->read_view(&run->read_tx));
     // Planning costs as much as a point lookup: a prepared SELECT keeps its plan while the
     // catalog stays as it was planned against.
     if (cached_plan_ != nullptr && cached_epoch_ == db_->plan_epoch_) {
@@ -382,7 +383,7 @@ Status Statement::start() {
     cached_plan_.reset();
     cached_env_.reset();
     bool reusable = run->plan != nullptr;  // a cached plan stays reusable
-    STRATA_TRY(start_select(db_, db_->tx_.get(), db_->store_.get(), *select, &params_, run.get(), &reusable));
+    STRATA_TRY(start_select(db_, tx, *select, &params_, run.get(), &reusable));
     if (reusable) {
       cached_plan_ = run->plan;
       cached_env_ = run->env;
@@ -401,7 +402,8 @@ Status Statement::start() {
       return at(stmt.pos, Status::unsupported("EXPLAIN QUERY PLAN (use EXPLAIN)"));
     }
     auto run = std::make_unique<Run>();
-    STRATA_TRY(start_select(db_, db_->tx_.get(), db_->store_.get(), *inner, &params_, run.get()));
+    STRATA_ASSIGN(Tx* tx, db_->read_view(&run->read_tx));
+    STRATA_TRY(start_select(db_, tx, *inner, &params_, run.get()));
     bool analyze = explain->mode == sql::ExplainMode::kAnalyze;
     if (analyze) {
       STRATA_TRY(run->plan->open(*run->env));
@@ -424,17 +426,29 @@ Status Statement::start() {
   // made again.
   if (!stmt.is<sql::Insert>() && !stmt.is<sql::Update>() && !stmt.is<sql::Delete>()) ++db_->plan_epoch_;
 
-  if (stmt.is<sql::Begin>()) {
+  if (const auto* begin = stmt.as<sql::Begin>()) {
     if (db_->explicit_tx_) return Status::invalid_argument("cannot start a transaction within a transaction");
-    STRATA_TRY(db_->write_tx().status_or_ok());
+    // DEFERRED (the default) takes nothing yet; IMMEDIATE and EXCLUSIVE take the write lock.
+    // (EXCLUSIVE keeps readers of other handles reading, as in SQLite's WAL mode.)
+    if (begin->kind == sql::TransactionKind::kImmediate ||
+        begin->kind == sql::TransactionKind::kExclusive) {
+      STRATA_TRY(db_->write_tx().status_or_ok());
+    }
     db_->explicit_tx_ = true;
     return Status::ok();
   }
   if (stmt.is<sql::Commit>()) {
     if (!db_->explicit_tx_) return Status::invalid_argument("cannot commit - no transaction is active");
     db_->explicit_tx_ = false;
+    if (db_->read_tx_) {  // read only
+      Status ended = db_->read_tx_->end();
+      db_->read_tx_.reset();
+      return ended;
+    }
+    if (!db_->tx_) return Status::ok();  // nothing at all
     Status s = db_->tx_->commit();
     db_->tx_.reset();
+    if (s.is_ok()) db_->catalog_generation_ = db_->store_->meta().generation;
     if (!s.is_ok() && db_->schema_changed_) STRATA_TRY(db_->reload_catalog());
     db_->schema_changed_ = false;
     return s;
@@ -442,12 +456,19 @@ Status Statement::start() {
   if (stmt.is<sql::Rollback>()) {
     if (!db_->explicit_tx_) return Status::invalid_argument("cannot rollback - no transaction is active");
     db_->explicit_tx_ = false;
+    if (db_->read_tx_) {
+      Status ended = db_->read_tx_->end();
+      db_->read_tx_.reset();
+      return ended;
+    }
+    if (!db_->tx_) return Status::ok();
     db_->tx_->rollback();
     db_->tx_.reset();
     if (db_->schema_changed_) STRATA_TRY(db_->reload_catalog());
     db_->schema_changed_ = false;
     return Status::ok();
   }
+  if (const auto* pragma = stmt.as<sql::Pragma>()) return db_->run_pragma(*pragma, this);
 
   // Everything else writes: run it in the transaction, atomically unless SQLite would keep
   // the writes of a failed statement (statement_journal.h; a constraint error is the only

@@ -559,6 +559,8 @@ TEST(ParserErrors, UnsupportedConstructsSayWhatAndWhere) {
     return s.message();
   };
   EXPECT_EQ(unsupported("WITH x AS (SELECT 1) SELECT * FROM x"), "1:1: unsupported: WITH clause");
+  EXPECT_EQ(unsupported("SELECT * FROM t AS OF GENERATION 3"),
+            "1:17: unsupported: AS OF (time travel over retained generations)");
   EXPECT_EQ(unsupported("SELECT * FROM t WHERE a IN (WITH x AS (SELECT 1) SELECT 1)"),
             "1:29: unsupported: WITH clause");
   EXPECT_EQ(unsupported("SELECT row_number() OVER (ORDER BY a) FROM t"),

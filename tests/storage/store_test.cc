@@ -46,6 +46,9 @@ class RecordingVfs : public vfs::Vfs {
     Status truncate(uint64_t size) override { return base_->truncate(size); }
     Status lock(uint64_t s, uint64_t l, vfs::LockMode m) override { return base_->lock(s, l, m); }
     Status unlock(uint64_t s, uint64_t l) override { return base_->unlock(s, l); }
+    Status test_lock(uint64_t s, uint64_t l, vfs::LockMode m) override {
+      return base_->test_lock(s, l, m);
+    }
     const std::string& path() const override { return base_->path(); }
 
    private:
@@ -235,16 +238,27 @@ TEST(StoreTest, FailedSyncFailsTheCommitAndPoisonsTheWriterUntilReopen) {
   }
 }
 
-TEST(StoreTest, SecondOpenOfTheSameFileIsBusyUntilTheFirstCloses) {
+TEST(StoreTest, TwoOpensOfTheSameRealFileShareItOneWriterAtATime) {
   test::TempDir dir("store");
   vfs::PosixVfs vfs;
   std::string path = dir.file("db");
   auto first = open_store(&vfs, path);
   ASSERT_NE(first, nullptr);
-  auto second = Store::open(&vfs, path);
-  EXPECT_EQ(second.status().code(), StatusCode::kBusy) << second.status().to_string();
+  auto second = open_store(&vfs, path);
+  ASSERT_NE(second, nullptr);
+  ASSERT_OK(put_commit(first.get(), "k", "from first"));
+  EXPECT_EQ(get(second.get(), "k"), "from first");
+  auto writer = first->begin_write();
+  ASSERT_OK(writer);
+  Result<std::unique_ptr<WriteTx>> busy = second->begin_write();
+  EXPECT_EQ(busy.status().code(), StatusCode::kBusy) << busy.status().to_string();
+  EXPECT_NE(busy.status().message().find("database is locked"), std::string::npos);
+  ASSERT_OK((*writer)->put("k", "first again"));
+  ASSERT_OK((*writer)->commit());
+  ASSERT_OK(put_commit(second.get(), "k", "from second"));
+  EXPECT_EQ(get(first.get(), "k"), "from second");
   first.reset();
-  EXPECT_OK(Store::open(&vfs, path));
+  EXPECT_EQ(get(second.get(), "k"), "from second");
 }
 
 TEST(StoreTest, RealFilesThroughPosixVfsSurviveReopen) {

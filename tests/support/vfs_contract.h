@@ -443,6 +443,24 @@ TEST_P(VfsContract, LockConflictsOnlyWhereRangesOverlap) {
   EXPECT_STATUS(second->lock(5, 100, LockMode::kShared), kBusy);
 }
 
+TEST_P(VfsContract, TestLockSeesOtherHandlesLocksButTakesNothing) {
+  auto first = create("db");
+  auto second = open("db", {});
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  ASSERT_OK(first->lock(10, 1, LockMode::kShared));
+  EXPECT_OK(second->test_lock(10, 1, LockMode::kShared));
+  EXPECT_STATUS(second->test_lock(0, 100, LockMode::kExclusive), kBusy);
+  EXPECT_OK(second->test_lock(11, 100, LockMode::kExclusive));
+  // A handle's own locks never conflict with its tests, and a test takes nothing.
+  EXPECT_OK(first->test_lock(10, 1, LockMode::kExclusive));
+  EXPECT_OK(first->test_lock(50, 1, LockMode::kExclusive));
+  EXPECT_OK(second->lock(50, 1, LockMode::kExclusive));
+  EXPECT_STATUS(first->test_lock(50, 1, LockMode::kShared), kBusy);
+  ASSERT_OK(first->unlock(10, 1));
+  EXPECT_OK(second->test_lock(0, 50, LockMode::kExclusive));
+}
+
 TEST_P(VfsContract, UnlockLetsAnotherHandleTakeTheLock) {
   auto first = create("db");
   auto second = open("db", {});
