@@ -106,10 +106,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
            (live.ok() ? live->to_string() : live.status().to_string()));
     }
 
-    std::vector<const query::TableDef*> tables = db->catalog().tables();
-    for (const query::TableDef* table : tables) {
-      run(db, "SELECT * FROM " + quoted(table->name), was_sound);
-      run(db, "SELECT count(*) FROM " + quoted(table->name), was_sound);
+    // The queries first: running one may reload the catalog, which ends the life of every
+    // pointer into it.
+    std::vector<std::string> queries;
+    std::string first_table;
+    for (const query::TableDef* table : db->catalog().tables()) {
+      if (first_table.empty()) first_table = table->name;
+      queries.push_back("SELECT * FROM " + quoted(table->name));
+      queries.push_back("SELECT count(*) FROM " + quoted(table->name));
     }
     for (const query::IndexDef* index : db->catalog().all_indexes()) {
       const query::TableDef* table = db->catalog().table(index->table);
@@ -117,16 +121,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       int column = index->columns[0];
       if (column < 0 || column >= static_cast<int>(table->columns.size())) continue;
       std::string name = quoted(table->columns[column].name);
-      run(db,
-          "SELECT " + name + " FROM " + quoted(table->name) + " WHERE " + name +
-              " IS NOT NULL ORDER BY " + name,
-          was_sound);
+      queries.push_back("SELECT " + name + " FROM " + quoted(table->name) + " WHERE " + name +
+                        " IS NOT NULL ORDER BY " + name);
     }
+    for (const std::string& sql : queries) run(db, sql, was_sound);
     if (!write) return 0;
     run(db, "CREATE TABLE fuzz_probe(id INTEGER PRIMARY KEY, v)", false);
     run(db, "INSERT INTO fuzz_probe(v) VALUES (zeroblob(3000)), ('x')", was_sound);
-    if (!tables.empty()) {
-      std::string t = quoted(tables[0]->name);
+    if (!first_table.empty()) {
+      std::string t = quoted(first_table);
       run(db, "DELETE FROM " + t + " WHERE rowid % 2 = 0", was_sound);
       run(db, "UPDATE " + t + " SET rowid = rowid + 1000000 WHERE rowid % 3 = 0", false);
     }

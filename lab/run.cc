@@ -62,17 +62,23 @@ bool is_fatal(StatusCode code) {
 
 Result<std::string> dump_database(query::Database* db) {
   std::string out;
-  for (const query::TableDef* table : db->catalog().tables()) {
+  // Names first: a statement may reload the catalog (another generation), which ends the
+  // life of every TableDef pointer taken before it (found by the model checker: a crash).
+  std::vector<std::string> names;
+  for (const query::TableDef* table : db->catalog().tables()) names.push_back(table->name);
+  for (const std::string& name : names) {
+    const query::TableDef* table = db->catalog().table(name);
+    if (table == nullptr) return Status::internal("table " + name + " left the catalog");
     out += "table " + table->name + ": " + table->sql + "\n";
     for (const query::IndexDef* index : db->catalog().indexes_of(*table)) {
       out += "index " + index->name + (index->unique ? " unique" : "") + ": " + index->sql + "\n";
     }
-    Status s = db->execute("SELECT rowid, * FROM " + quote_name(table->name) + " ORDER BY rowid",
+    Status s = db->execute("SELECT rowid, * FROM " + quote_name(name) + " ORDER BY rowid",
                            [&](const query::Statement& row) {
                              for (const Value& v : row.row()) append_value(&out, v);
                              out += '\n';
                            });
-    if (!s.is_ok()) return s.with_context("dumping table " + table->name);
+    if (!s.is_ok()) return s.with_context("dumping table " + name);
   }
   return out;
 }

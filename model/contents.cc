@@ -149,12 +149,17 @@ Result<std::string> sqlite_contents(sqlite3* db) {
 }
 
 Result<std::string> strata_contents(query::Database* db) {
-  std::vector<const query::TableDef*> tables = db->catalog().tables();
-  std::sort(tables.begin(), tables.end(), [](const auto* a, const auto* b) {
-    return query::lower(a->name) < query::lower(b->name);
+  // Names first: preparing a statement may reload the catalog, which ends the life of every
+  // TableDef pointer taken before it (a crash the model checker hit with --faults all).
+  std::vector<std::string> names;
+  for (const query::TableDef* table : db->catalog().tables()) names.push_back(table->name);
+  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+    return query::lower(a) < query::lower(b);
   });
   std::string out;
-  for (const query::TableDef* table : tables) {
+  for (const std::string& name : names) {
+    const query::TableDef* table = db->catalog().table(name);
+    if (table == nullptr) return Status::internal("table " + name + " left the catalog");
     out += "table " + query::lower(table->name) + "\n";
     for (const query::ColumnDef& c : table->columns) {
       out += "column " + query::lower(c.name) + " " + c.declared_type + "\n";
@@ -173,7 +178,7 @@ Result<std::string> strata_contents(query::Database* db) {
     for (const IndexLine& index : indexes) out += index_line(index);
     STRATA_ASSIGN(
         std::unique_ptr<query::Statement> stmt,
-        db->prepare("SELECT rowid, * FROM " + quote_name(table->name) + " ORDER BY rowid"));
+        db->prepare("SELECT rowid, * FROM " + quote_name(name) + " ORDER BY rowid"));
     while (true) {
       STRATA_ASSIGN(bool has_row, stmt->step());
       if (!has_row) break;
