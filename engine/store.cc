@@ -190,6 +190,26 @@ Status Store::load(const Meta& meta, const StoreOptions& options) {
   return Status::ok();
 }
 
+// Everything open checks of a meta, without adopting it: the page count the file must hold,
+// the commit's pages, and its freelist chain. begin_write asks this of a meta open refused
+// before adopting it as another handle's rewrite; the tree alone is not enough (found by the
+// model checker: a refused commit whose freelist page was missing passed the tree check, and
+// the handle took it as a new commit, losing it again at the next open).
+Status Store::verify_whole(const Meta& meta) {
+  STRATA_ASSIGN(uint64_t file_size, file_->size());
+  if (meta.page_count > file_size / page_size_) {
+    return Status::corruption(path_ + ": page count " + std::to_string(meta.page_count) +
+                              " exceeds the file's " + std::to_string(file_size / page_size_) +
+                              " pages");
+  }
+  STRATA_TRY(verify_commit(meta));
+  ReadTx loader(this, meta.generation, meta.root, meta.root_generation);
+  loader.generation_ = 0;  // not registered as a reader
+  std::vector<uint64_t> chain;
+  return Freelist::load(&loader, meta.freelist_head, meta.generation, meta.page_count, &chain)
+      .status();
+}
+
 Status Store::verify_commit(const Meta& meta) {
   ReadTx tx(this, meta.generation, meta.root, meta.root_generation);
   tx.generation_ = 0;  // not registered as a reader
@@ -456,7 +476,7 @@ Result<std::unique_ptr<WriteTx>> Store::begin_write() {
     // The incomplete commit open found is still on disk, unless another handle, also opened on
     // the commit before it, has since written the same meta again with every page: tell which.
     pager_->clear_cache();
-    if (verify_commit(*metas->hidden).is_ok()) {
+    if (verify_whole(*metas->hidden).is_ok()) {
       {
         std::lock_guard<std::mutex> lock(mu_);
         incomplete_meta_.reset();

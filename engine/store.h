@@ -163,6 +163,8 @@ class Store {
   // Reads every page a one-sync commit wrote (reachable through pointers recording its
   // generation) and checks it; corruption if one is missing, torn or stale.
   Status verify_commit(const Meta& meta);
+  // verify_commit plus the page count and the freelist chain: all open checks (see store.cc).
+  Status verify_whole(const Meta& meta);
   // Opens the pager and freelist on `meta`.
   Status load(const Meta& meta, const StoreOptions& options);
   // Both meta slots as they are on disk now (a slot that does not decode, or that open found
