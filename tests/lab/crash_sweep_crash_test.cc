@@ -232,24 +232,21 @@ TEST(Predictor, EveryDishonestFaultMayTakeTheDiskBackToAnOlderVersion) {
   // Found by the model checker: a misdirected meta write (aimed at slot 0, landed on slot 1)
   // leaves an older version behind, as a lying sync does; the fault's log text carries where
   // it was aimed, so the prediction matches on the name.
-  for (std::string fault : {"lying-fsync", "bit-flip", "misdirected-write (aimed @0)"}) {
+  auto after = [](const std::string& fault) {
     Predictor p;
     faults::Op o;
     o.kind = faults::OpKind::kWrite;
     o.label = "commit 2: meta slot 0";
     o.fault = fault;
     p.apply(o);
-    EXPECT_TRUE(p.expected().lied) << fault;
-    EXPECT_NE(p.expected().describe().find("or older (the disk lied)"), std::string::npos);
+    return p.expected();
+  };
+  for (std::string fault : {"lying-fsync", "bit-flip", "misdirected-write (aimed @0)"}) {
+    EXPECT_TRUE(after(fault).lied) << fault;
+    EXPECT_NE(after(fault).describe().find("or older (the disk lied)"), std::string::npos);
   }
   for (std::string fault : {"eio-write", "short-write", "enospc", "fsync-fail"}) {
-    Predictor p;
-    faults::Op o;
-    o.kind = faults::OpKind::kWrite;
-    o.label = "commit 2: meta slot 0";
-    o.fault = fault;
-    p.apply(o);
-    EXPECT_FALSE(p.expected().lied) << fault << " is honest: the engine was told";
+    EXPECT_FALSE(after(fault).lied) << fault << " is honest: the engine was told";
   }
 }
 
