@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "engine/node.h"
 
@@ -101,6 +102,7 @@ class Checker {
     }
     check_freelist();
     report_leaked();
+    check_retained();
   }
 
   std::map<uint64_t, PageUse> take_pages() { return std::move(pages_); }
@@ -260,6 +262,7 @@ class Checker {
         check_bounds(page_no, k, lo, hi);
         ++report_->keys;
         node::LeafValue v = node::leaf_value(p, i);
+        if (!k.empty() && k[0] == kTagGenerationHistory) note_history(page_no, k, v);
         if (v.overflow) {
           check_overflow(page_no, k, v.overflow_page, v.overflow_generation, v.length);
         }
@@ -427,6 +430,98 @@ class Checker {
       p = last + 1;
     }
   }
+
+  // A history record (store.h): generation g's tree stays readable for AS OF GENERATION.
+  void note_history(uint64_t page_no, std::string_view k, const node::LeafValue& v) {
+    if (v.overflow) {
+      issue(page_no, k, "generation history record stored in an overflow chain");
+      return;
+    }
+    Result<RetainedGeneration> g = decode_generation_history(k, v.inline_bytes);
+    if (!g.ok()) {
+      issue(page_no, k, g.status().message());
+      return;
+    }
+    if (g->generation >= meta_.generation ||
+        g->generation + meta_.retain_generations < meta_.generation) {
+      issue(page_no, k,
+            "history record of generation " + std::to_string(g->generation) +
+                " outside the retained window (generation " + std::to_string(meta_.generation) +
+                ", retain_generations " + std::to_string(meta_.retain_generations) + ")");
+      return;
+    }
+    retained_.push_back(*g);
+  }
+
+  // Every page a retained generation reaches must stay as that generation wrote it: a page of
+  // the current tree (then its subtree is shared and checked), or a page pending since a
+  // commit after that generation. A page free for good, or retired by the generation itself or
+  // before, may be handed out by the next writer.
+  void check_retained() {
+    for (const RetainedGeneration& g : retained_) {
+      if (g.root != 0) walk_retained(g, g.root, g.root_generation, 1);
+    }
+  }
+
+  void walk_retained(const RetainedGeneration& g, uint64_t page_no, uint64_t generation,
+                     uint32_t depth) {
+    const std::string who = "retained generation " + std::to_string(g.generation);
+    if (depth > kMaxTreeDepth || page_no < kFirstDataPage || page_no >= limit_) {
+      issue(page_no, "", who + " refers to page " + std::to_string(page_no) +
+                             " out of range or too deep");
+      return;
+    }
+    auto use = pages_.find(page_no);
+    if (use != pages_.end() && use->second.role != PageRole::kFree &&
+        use->second.role != PageRole::kFreelist) {
+      return;  // the current snapshot's page: checked by the main walk
+    }
+    if (use == pages_.end() || use->second.role == PageRole::kFreelist ||
+        use->second.retired_by <= g.generation) {
+      issue(page_no, "",
+            who + " reaches this page, but it is " +
+                (use == pages_.end() ? std::string("leaked")
+                 : use->second.role == PageRole::kFreelist
+                     ? std::string("a freelist page")
+                     : use->second.retired_by == 0
+                           ? std::string("free for reuse")
+                           : "pending only since commit " +
+                                 std::to_string(use->second.retired_by)));
+      return;
+    }
+    if (!retained_seen_.insert(page_no).second) return;
+    std::optional<PageBuf> page = read_page(page_no, "");
+    if (!page) return;
+    const uint8_t* p = page->data();
+    check_generation(page_no, "", p, generation);
+    PageType type = page_type(p);
+    if (type == PageType::kOverflow) {
+      uint64_t next = load_u64(p + kPageHeaderSize);
+      if (next != 0) walk_retained(g, next, generation, depth);
+      return;
+    }
+    if (type != PageType::kLeaf && type != PageType::kBranch) {
+      issue(page_no, "", who + " reaches a " + page_type_name(type) + " page");
+      return;
+    }
+    node::NodeAudit audit = node::audit(p, meta_.page_size);
+    if (!audit.cells_usable) {
+      issue(page_no, "", who + " reaches a damaged tree page");
+      return;
+    }
+    const size_t n = node::count(p);
+    for (size_t i = 0; i < n; ++i) {
+      if (!audit.usable[i]) continue;
+      if (type == PageType::kBranch) {
+        walk_retained(g, node::child(p, i), node::child_generation(p, i), depth + 1);
+      } else if (node::LeafValue v = node::leaf_value(p, i); v.overflow) {
+        walk_retained(g, v.overflow_page, v.overflow_generation, depth);
+      }
+    }
+  }
+
+  std::vector<RetainedGeneration> retained_;
+  std::set<uint64_t> retained_seen_;
 
   Pager* pager_;
   vfs::File* file_;

@@ -12,7 +12,10 @@
 // root; overflow chains well-formed (type, lengths, termination); the freelist chain and its
 // runs well-formed (inside the page count, retired by no future generation); every page in
 // [2, page_count) is exactly one of tree page, overflow page, freelist page or free — never
-// two ("referenced twice"), never none ("leaked").
+// two ("referenced twice"), never none ("leaked"); every generation history record (time
+// travel, store.h) inside the retained window, and every page a retained generation reaches
+// either shared with the current tree or pending since a commit after that generation
+// (never free, never a freelist page: the next writer could hand it out).
 //
 // The SQL layer's invariants (catalog, index <-> rows) are checked on top of this by
 // query::check_database (engine/query/integrity.h).

@@ -4,6 +4,7 @@
 //   0x00 "next_collection_id"         -> u32 big-endian, the next id to hand out
 //   0x01 <name>                       -> u32 big-endian id   (the collection catalog)
 //   0x02 <id: u32 big-endian> <key>   -> value               (a collection's data)
+//   0x03 <generation: u64 big-endian> -> the Store's generation history (time travel, store.h)
 // Other leading bytes (0x10 rows, 0x11 index entries, ...) belong to the SQL layer.
 // Schema changes are transactional like any other write.
 #pragma once

@@ -15,7 +15,8 @@ constexpr size_t kOffPageCount = 64;
 constexpr size_t kOffCommitPages = 72;
 constexpr size_t kOffRootGeneration = 80;
 constexpr size_t kOffMetaFlags = 88;
-constexpr size_t kOffReserved = 92;  // zero to the end of the page
+constexpr size_t kOffRetain = 92;
+constexpr size_t kOffReserved = 96;  // zero to the end of the page
 
 Status slot_error(uint64_t slot, const std::string& why) {
   return Status::corruption("meta slot " + std::to_string(slot) + ": " + why);
@@ -33,6 +34,7 @@ void encode_meta(const Meta& meta, uint8_t* page) {
   store_u64(page + kOffCommitPages, meta.commit_pages);
   store_u64(page + kOffRootGeneration, meta.root_generation);
   store_u32(page + kOffMetaFlags, meta.flags);
+  store_u32(page + kOffRetain, meta.retain_generations);
   seal_page(page, meta.page_size, meta.slot(), meta.generation);
 }
 
@@ -90,6 +92,7 @@ Result<Meta> decode_meta(const uint8_t* bytes, size_t available, uint64_t slot,
   meta.commit_pages = load_u64(bytes + kOffCommitPages);
   meta.root_generation = load_u64(bytes + kOffRootGeneration);
   meta.flags = load_u32(bytes + kOffMetaFlags);
+  meta.retain_generations = load_u32(bytes + kOffRetain);
   if (meta.flags & ~kMetaFlagVerifyOnOpen) {
     return slot_error(slot, "unknown flags " + std::to_string(meta.flags));
   }
@@ -128,6 +131,7 @@ MetaFields read_meta_fields(const uint8_t* bytes) {
   f.commit_pages = load_u64(bytes + kOffCommitPages);
   f.root_generation = load_u64(bytes + kOffRootGeneration);
   f.flags = load_u32(bytes + kOffMetaFlags);
+  f.retain_generations = load_u32(bytes + kOffRetain);
   return f;
 }
 

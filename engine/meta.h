@@ -18,7 +18,8 @@
 //   72      8     commit_pages   pages the commit wrote (diagnostic)
 //   80      8     root_generation  the generation that wrote the root page
 //   88      4     flags          bit 0: one-sync commit, verify its pages at open
-//   92      ...   zero
+//   92      4     retain_generations  older generations kept readable (AS OF GENERATION)
+//   96      ...   zero
 //
 // Freelist pages are rewritten by every commit, so they carry the meta's generation.
 // Format 2 added root_generation and the generation in every pointer (node.h).
@@ -49,6 +50,10 @@ struct Meta {
   uint64_t freelist_head = 0;
   uint64_t page_count = kFirstDataPage;
   uint64_t commit_pages = 0;
+  // How many generations before this one stay readable (PRAGMA retain_generations): the pages
+  // retired by commit c are reused only once c <= generation - retain_generations, and the
+  // tree keeps the roots of those generations (store.h, kTagGenerationHistory).
+  uint32_t retain_generations = 0;
 
   uint64_t slot() const { return generation % 2; }
 };
@@ -84,6 +89,7 @@ struct MetaFields {
   uint64_t commit_pages = 0;
   uint64_t root_generation = 0;
   uint32_t flags = 0;
+  uint32_t retain_generations = 0;
 };
 MetaFields read_meta_fields(const uint8_t* bytes);
 

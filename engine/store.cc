@@ -269,6 +269,7 @@ StoreStats Store::stats() const {
   s.free_pages = freelist_.free_count();
   s.pending_pages = freelist_.pending_count();
   s.freelist_pages = freelist_chain_.size();
+  s.retain_generations = meta_.retain_generations;
   s.commits = commits_;
   s.pager = pager_->stats();
   return s;
@@ -279,7 +280,8 @@ bool same_meta(const Meta& a, const Meta& b) {
   return a.generation == b.generation && a.root == b.root &&
          a.root_generation == b.root_generation && a.flags == b.flags &&
          a.freelist_head == b.freelist_head && a.page_count == b.page_count &&
-         a.commit_pages == b.commit_pages && a.page_size == b.page_size;
+         a.commit_pages == b.commit_pages && a.page_size == b.page_size &&
+         a.retain_generations == b.retain_generations;
 }
 // How often a reader re-reads the slots while another handle's meta slot is half written.
 constexpr int kMaxSnapshotAttempts = 1'000'000;
@@ -423,6 +425,114 @@ Status Store::end_read(uint64_t generation) {
       .with_context("ending a reader of generation " + std::to_string(generation));
 }
 
+Result<std::unique_ptr<ReadTx>> Store::begin_read_at(uint64_t generation) {
+  constexpr int kMaxAttempts = 10'000;
+  for (int attempt = 0;; ++attempt) {
+    STRATA_ASSIGN(std::unique_ptr<ReadTx> current, begin_read());
+    const uint64_t newest = current->generation();
+    if (generation == newest) return current;
+    if (generation > newest) {
+      return Status::invalid_argument("generation " + std::to_string(generation) +
+                                      " has not been committed (the newest is " +
+                                      std::to_string(newest) + ")");
+    }
+    STRATA_ASSIGN(std::optional<std::string> record,
+                  current->get(generation_history_key(generation)));
+    if (!record) {
+      STRATA_ASSIGN(std::vector<RetainedGeneration> kept, retained_generations(current.get()));
+      std::string what = kept.empty() ? "only " + std::to_string(newest)
+                                      : std::to_string(kept.front().generation) + " to " +
+                                            std::to_string(newest);
+      return Status::not_found("generation " + std::to_string(generation) +
+                               " is not retained (retained: " + what +
+                               "; PRAGMA retain_generations sets how many)");
+    }
+    STRATA_ASSIGN(RetainedGeneration kept,
+                  decode_generation_history(generation_history_key(generation), *record));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      STRATA_TRY(pin_locked(generation));
+    }
+    // The record says no writer up to `newest` released pages `generation` reaches. A writer
+    // that began on a later base before the announcement above released what that base's
+    // window let it: accept only when at most one commit came since, and it still retains
+    // `generation` (the same argument as begin_read's, docs/concurrency.md).
+    Result<DiskMetas> now = read_disk_metas();
+    Status ended = current->end();
+    if (now.ok() && ended.is_ok() &&
+        (now->newest->generation <= newest ||
+         (now->newest->generation == newest + 1 &&
+          generation + now->newest->retain_generations >= now->newest->generation))) {
+      return std::unique_ptr<ReadTx>(
+          new ReadTx(this, generation, kept.root, kept.root_generation));
+    }
+    STRATA_TRY(end_read(generation));
+    STRATA_TRY(ended);
+    STRATA_TRY(now.status_or_ok());
+    if (attempt >= kMaxAttempts) {
+      return Status::busy("database is locked: could not pin generation " +
+                          std::to_string(generation));
+    }
+  }
+}
+
+std::string generation_history_key(uint64_t generation) {
+  std::string key(kGenerationHistoryKeySize, '\0');
+  key[0] = kTagGenerationHistory;
+  for (int i = 0; i < 8; ++i) {
+    key[static_cast<size_t>(1 + i)] = static_cast<char>((generation >> (56 - 8 * i)) & 0xff);
+  }
+  return key;
+}
+
+Result<RetainedGeneration> decode_generation_history(std::string_view key,
+                                                     std::string_view value) {
+  RetainedGeneration out;
+  if (key.size() != kGenerationHistoryKeySize || key[0] != kTagGenerationHistory) {
+    return Status::corruption("generation history key of " + std::to_string(key.size()) +
+                              " bytes (expected " +
+                              std::to_string(kGenerationHistoryKeySize) + ")");
+  }
+  for (size_t i = 1; i < kGenerationHistoryKeySize; ++i) {
+    out.generation = (out.generation << 8) | static_cast<uint8_t>(key[i]);
+  }
+  if (value.size() != kGenerationHistoryValueSize) {
+    return Status::corruption("generation history record of generation " +
+                              std::to_string(out.generation) + " has " +
+                              std::to_string(value.size()) + " bytes (expected " +
+                              std::to_string(kGenerationHistoryValueSize) + ")");
+  }
+  const auto* in = reinterpret_cast<const uint8_t*>(value.data());
+  out.root = load_u64(in);
+  out.root_generation = load_u64(in + 8);
+  out.page_count = load_u64(in + 16);
+  const bool root_ok = out.root == 0 ? out.root_generation == 0
+                                     : out.root >= kFirstDataPage && out.root < out.page_count &&
+                                           out.root_generation != 0 &&
+                                           out.root_generation <= out.generation;
+  if (out.page_count < kFirstDataPage || !root_ok) {
+    return Status::corruption("generation history record of generation " +
+                              std::to_string(out.generation) + " is out of range (root " +
+                              std::to_string(out.root) + "@" +
+                              std::to_string(out.root_generation) + ", page count " +
+                              std::to_string(out.page_count) + ")");
+  }
+  return out;
+}
+
+Result<std::vector<RetainedGeneration>> retained_generations(Tx* tx) {
+  std::vector<RetainedGeneration> out;
+  Cursor c = tx->cursor();
+  STRATA_TRY(c.seek(std::string(1, kTagGenerationHistory)));
+  while (c.valid() && !c.key().empty() && c.key()[0] == kTagGenerationHistory) {
+    STRATA_ASSIGN(std::string value, c.value());
+    STRATA_ASSIGN(RetainedGeneration g, decode_generation_history(c.key(), value));
+    out.push_back(g);
+    STRATA_TRY(c.next());
+  }
+  return out;
+}
+
 Status Store::acquire_write_lock() {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(busy_timeout_ms_.load());
@@ -521,8 +631,11 @@ Result<std::unique_ptr<WriteTx>> Store::begin_write() {
   // reader of another handle may be announcing a snapshot of the commit before it: see the
   // top of store.h).
   uint64_t release_to = 0;
+  // Generations the base retains for time travel (AS OF GENERATION) reach the pages retired
+  // by later commits: commit g's pages wait until g <= base - retain_generations.
   for (const auto& [generation, pages] : freelist_.pending()) {
     if (!alone && generation >= meta_.generation) break;
+    if (generation + meta_.retain_generations > meta_.generation) break;
     if (!readers_.empty() && *readers_.begin() < generation) break;
     Status probe = file_->test_lock(kReaderLockBase, generation, vfs::LockMode::kExclusive);
     if (probe.is(StatusCode::kBusy)) break;
@@ -618,6 +731,7 @@ Status Store::commit(WriteTx* tx) {
   next.freelist_head = chain.empty() ? 0 : chain[0];
   next.page_count = tx->page_count_;
   next.commit_pages = pages.size();
+  next.retain_generations = tx->retain_;
 
   auto fail = [&](Status s) {
     poison();
@@ -837,8 +951,20 @@ Status WriteTx::retire(uint64_t page_no) {
   return Status::ok();
 }
 
+namespace {
+// The store keeps its generation history under one leading byte (store.h).
+Status check_reserved(std::string_view key) {
+  if (!key.empty() && key[0] == kTagGenerationHistory) {
+    return Status::invalid_argument(
+        "keys starting with byte 0x03 are reserved for the store's generation history");
+  }
+  return Status::ok();
+}
+}  // namespace
+
 Status WriteTx::put(std::string_view key, std::string_view value) {
   if (finished_) return Status::invalid_argument("transaction already finished");
+  STRATA_TRY(check_reserved(key));
   BTree tree(this, &root_, &root_generation_, &mod_counter_);
   if (recording_) {
     STRATA_ASSIGN(std::optional<std::string> old, tree.get(key));
@@ -849,6 +975,7 @@ Status WriteTx::put(std::string_view key, std::string_view value) {
 
 Result<bool> WriteTx::del(std::string_view key) {
   if (finished_) return Status::invalid_argument("transaction already finished");
+  STRATA_TRY(check_reserved(key));
   BTree tree(this, &root_, &root_generation_, &mod_counter_);
   if (recording_) {
     STRATA_ASSIGN(std::optional<std::string> old, tree.get(key));
@@ -886,8 +1013,9 @@ Status WriteTx::commit() {
   if (finished_) return Status::invalid_argument("transaction already finished");
   finished_ = true;
   Status s = Status::ok();
-  if (!dirty_.empty() || !retired_.empty()) {
-    s = store_->commit(this);
+  if (!dirty_.empty() || !retired_.empty() || retain_ != base_.retain_generations) {
+    s = update_generation_history();
+    if (s.is_ok()) s = store_->commit(this);
   } else {
     // Nothing to write, yet pages taken from the free set may have been retired
     // again (put then del on an empty tree): give them back, or they leak.
@@ -902,6 +1030,36 @@ Status WriteTx::commit() {
   Status ended = store_->end_write();
   if (s.is_ok()) s = ended;
   return s;
+}
+
+Status WriteTx::update_generation_history() {
+  // Without retention now or at the base there are no records to keep or drop.
+  if (retain_ == 0 && base_.retain_generations == 0) return Status::ok();
+  recording_ = false;
+  BTree tree(this, &root_, &root_generation_, &mod_counter_);
+  const uint64_t next = generation_ + 1;
+  // Drop the records below next - retain_ (all of them when retention is switched off).
+  const uint64_t keep_from = retain_ >= next ? 0 : next - retain_;
+  std::vector<std::string> dropped;
+  {
+    Cursor c = cursor();
+    STRATA_TRY(c.seek(std::string(1, kTagGenerationHistory)));
+    const std::string limit = generation_history_key(keep_from);
+    while (c.valid() && !c.key().empty() && c.key()[0] == kTagGenerationHistory &&
+           (retain_ == 0 || c.key() < limit)) {
+      dropped.emplace_back(c.key());
+      STRATA_TRY(c.next());
+    }
+  }
+  for (const std::string& key : dropped) STRATA_TRY(tree.del(key).status_or_ok());
+  if (retain_ == 0 || generation_ == 0) return Status::ok();
+  // The base stays readable after this commit: record where its tree is.
+  std::string value(kGenerationHistoryValueSize, '\0');
+  auto* out = reinterpret_cast<uint8_t*>(value.data());
+  store_u64(out, base_.root);
+  store_u64(out + 8, base_.root == 0 ? 0 : base_.root_generation);
+  store_u64(out + 16, base_.page_count);
+  return tree.put(generation_history_key(generation_), value);
 }
 
 void WriteTx::rollback() {

@@ -109,12 +109,36 @@ struct StoreStats {
   uint64_t free_pages = 0;
   uint64_t pending_pages = 0;
   uint64_t freelist_pages = 0;
+  uint32_t retain_generations = 0;
   uint64_t commits = 0;
   PagerStats pager;
 };
 
 class ReadTx;
 class WriteTx;
+class Tx;
+
+// Time travel (docs/concurrency.md, "Retained generations"). With retain_generations = N in
+// the meta, commit g+1 records generation g's tree root under this tag, and deletes the
+// records older than g+1-N; the pages those generations reach stay pending until they fall
+// out of the window. Key: tag, u64 big-endian generation. Value: root, root_generation and
+// page_count of that generation (u64 little-endian each). Collections and the SQL layer use
+// other tags (collection.h).
+inline constexpr char kTagGenerationHistory = 0x03;
+inline constexpr size_t kGenerationHistoryKeySize = 9;
+inline constexpr size_t kGenerationHistoryValueSize = 24;
+
+struct RetainedGeneration {
+  uint64_t generation = 0;
+  uint64_t root = 0;
+  uint64_t root_generation = 0;
+  uint64_t page_count = 0;
+};
+std::string generation_history_key(uint64_t generation);
+// Decodes one history record; corruption (naming the generation) when malformed.
+Result<RetainedGeneration> decode_generation_history(std::string_view key, std::string_view value);
+// The history records of a snapshot, oldest first.
+Result<std::vector<RetainedGeneration>> retained_generations(Tx* tx);
 
 class Store {
  public:
@@ -130,6 +154,10 @@ class Store {
   // kBusy if another write transaction of this store is open, or ("database is locked") if
   // another handle's stays open longer than the busy timeout; kPoisoned after a failed commit.
   Result<std::unique_ptr<WriteTx>> begin_write();
+  // A read transaction on generation g: the newest durable one, or one it retains (Meta::
+  // retain_generations). not_found names what is retained when g is not; invalid_argument
+  // when g has not been committed yet.
+  Result<std::unique_ptr<ReadTx>> begin_read_at(uint64_t generation);
 
   void set_busy_timeout(uint32_t ms) { busy_timeout_ms_.store(ms); }
   uint32_t busy_timeout() const { return busy_timeout_ms_.load(); }
@@ -276,6 +304,7 @@ class WriteTx : public Tx {
  public:
   ~WriteTx() override;  // rolls back if neither committed nor rolled back
 
+  // Keys starting with kTagGenerationHistory (0x03) are the store's own: invalid_argument.
   Status put(std::string_view key, std::string_view value);
   // True if the key existed.
   Result<bool> del(std::string_view key);
@@ -294,6 +323,11 @@ class WriteTx : public Tx {
   // Pages this transaction has modified or allocated so far.
   size_t dirty_pages() const { return dirty_.size(); }
 
+  // PRAGMA retain_generations = n, effective with this commit (which writes even if nothing
+  // else changed). Pages retired before it are released by the base's rule.
+  void set_retain_generations(uint32_t n) { retain_ = n; }
+  uint32_t retain_generations() const { return retain_; }
+
   Result<PageRef> read(uint64_t page_no) override;
   Result<uint8_t*> mutable_page(uint64_t* page_no) override;
   Result<uint8_t*> allocate(uint64_t* page_no) override;
@@ -305,13 +339,19 @@ class WriteTx : public Tx {
   friend class Store;
   WriteTx(Store* store, const Meta& meta)
       : Tx(store, meta.generation, meta.root, meta.root_generation),
-        page_count_(meta.page_count) {}
+        base_(meta),
+        page_count_(meta.page_count),
+        retain_(meta.retain_generations) {}
+  // Records the base generation's root and drops the records that fall out of the window.
+  Status update_generation_history();
 
   std::unordered_map<uint64_t, std::shared_ptr<PageBuf>> dirty_;
   std::vector<uint64_t> reusable_;   // allocated and retired by this tx: free again
   std::vector<uint64_t> from_free_;  // taken from the store's free set (undo on rollback)
   std::vector<uint64_t> retired_;    // durable pages this tx replaced or deleted
+  Meta base_;  // the commit this transaction started from
   uint64_t page_count_;
+  uint32_t retain_;
   bool finished_ = false;
   bool recording_ = false;
   std::vector<std::pair<std::string, std::optional<std::string>>> undo_;

@@ -212,6 +212,8 @@ class SqlChecker {
       if (key.size() < kObjectPrefixSize || !collection_ids_.count(id)) {
         orphan(c, "keys of collection id " + std::to_string(id) + ", which does not exist");
       }
+    } else if (tag == kTagGenerationHistory) {
+      // Time travel's records of retained generations: the storage check validates them.
     } else if (tag == kTagRow) {
       visit_row(c);
     } else if (tag == kTagIndex) {
