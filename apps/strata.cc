@@ -156,6 +156,8 @@ int main(int argc, char** argv) {
   add_view("freelist", "The freelist with pending generations", strata::cli::InspectView::kFreelist,
            nullptr, nullptr);
   add_view("tree", "The B+ tree by levels", strata::cli::InspectView::kTree, nullptr, nullptr);
+  add_view("generations", "Generations readable AS OF GENERATION (time travel), pages they keep",
+           strata::cli::InspectView::kGenerations, nullptr, nullptr);
   add_view("schema", "The catalog: collections, tables, indexes", strata::cli::InspectView::kSchema,
            nullptr, nullptr);
   add_view("table", "A table's stored rows", strata::cli::InspectView::kTable, "T", "Table name");

@@ -462,6 +462,7 @@ std::vector<Record> view_meta(FileView* view) {
     r["root"] = f.root;
     r["root_generation"] = f.root_generation;
     r["flags"] = f.flags;  // 1: one-sync commit, its pages verified at open
+    r["retain_generations"] = f.retain_generations;
     r["freelist_head"] = f.freelist_head;
     r["page_count"] = f.page_count;
     r["commit_pages"] = f.commit_pages;
@@ -665,6 +666,45 @@ Result<std::vector<Record>> view_freelist(FileView* view) {
   return records;
 }
 
+// Pending pages (in [first, last] of retiring commits) as the checker mapped them.
+uint64_t pending_retired_after(const CheckReport& check, uint64_t generation) {
+  uint64_t n = 0;
+  for (const auto& [page_no, use] : check.pages) {
+    n += use.role == PageRole::kFree && use.retired_by > generation;
+  }
+  return n;
+}
+
+Result<std::vector<Record>> view_generations(FileView* view) {
+  if (!view->meta()) return Status::corruption("no valid meta slot: no generation is readable");
+  const Meta& meta = *view->meta();
+  const CheckReport& check = view->check();
+  std::vector<Record> records;
+  records.push_back(Record{{"generation", meta.generation},
+                           {"retain_generations", meta.retain_generations},
+                           {"retained", check.retained.size()},
+                           {"retained_pages", pending_retired_after(
+                                                  check, meta.generation -
+                                                             std::min<uint64_t>(
+                                                                 meta.generation,
+                                                                 meta.retain_generations))}});
+  for (const RetainedGeneration& g : check.retained) {
+    records.push_back(Record{{"generation", g.generation},
+                             {"state", "retained"},
+                             {"root", g.root},
+                             {"root_generation", g.root_generation},
+                             {"page_count", g.page_count},
+                             {"pages_retired_since", pending_retired_after(check, g.generation)}});
+  }
+  records.push_back(Record{{"generation", meta.generation},
+                           {"state", "current"},
+                           {"root", meta.root},
+                           {"root_generation", meta.root_generation},
+                           {"page_count", meta.page_count},
+                           {"pages_retired_since", uint64_t{0}}});
+  return records;
+}
+
 Result<std::vector<Record>> view_tree(FileView* view) {
   if (!view->meta()) return Status::corruption("no valid meta slot: the tree is unknown");
   const CheckReport& check = view->check();
@@ -830,6 +870,8 @@ Result<std::vector<Record>> inspect(vfs::Vfs* vfs, const std::string& path,
       return view_freelist(view.get());
     case InspectView::kTree:
       return view_tree(view.get());
+    case InspectView::kGenerations:
+      return view_generations(view.get());
     case InspectView::kSchema:
       return view_schema(view.get());
     case InspectView::kTable:
@@ -861,6 +903,13 @@ Result<Record> database_stats(vfs::Vfs* vfs, const std::string& path) {
   r["freelist_pages"] = check.freelist_pages;
   r["free_pages"] = check.free_pages - check.pending_pages;
   r["pending_pages"] = check.pending_pages;
+  // Of the pending pages, those kept so that retained generations stay readable (time
+  // travel); the rest are released by the next write.
+  const Meta& meta = *view->meta();
+  r["retain_generations"] = meta.retain_generations;
+  r["retained_generations"] = check.retained.size();
+  r["retained_pages"] = pending_retired_after(
+      check, meta.generation - std::min<uint64_t>(meta.generation, meta.retain_generations));
   r["leaked_pages"] = leaked;
   r["depth"] = check.depth;
   r["keys"] = check.keys;

@@ -19,6 +19,8 @@
 //   schema     the catalog: collections, tables and indexes with prefixes, keys and SQL
 //   table T    the stored rows of T: rowid, leaf page, every column as an SQL literal
 //   index I    the stored entries of I: leaf page, decoded values and rowid, raw key
+//   generations  the generations readable AS OF GENERATION: the retention setting, each
+//              retained generation's root and page count, and the pending pages kept for it
 #pragma once
 
 #include <cstdint>
@@ -31,7 +33,9 @@
 
 namespace strata::cli {
 
-enum class InspectView { kMeta, kPages, kPage, kFreelist, kTree, kSchema, kTable, kIndex };
+enum class InspectView {
+  kMeta, kPages, kPage, kFreelist, kTree, kSchema, kTable, kIndex, kGenerations
+};
 
 struct InspectRequest {
   InspectView view = InspectView::kMeta;

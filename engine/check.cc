@@ -93,6 +93,7 @@ class Checker {
     report_->generation = meta_.generation;
     report_->page_size = meta_.page_size;
     report_->page_count = meta_.page_count;
+    report_->retain_generations = meta_.retain_generations;
     pages_[0] = page_use(PageRole::kMeta);
     pages_[1] = page_use(PageRole::kMeta);
     check_meta_slots(slots);
@@ -451,6 +452,7 @@ class Checker {
       return;
     }
     retained_.push_back(*g);
+    report_->retained.push_back(*g);
   }
 
   // Every page a retained generation reaches must stay as that generation wrote it: a page of

@@ -74,6 +74,8 @@ struct CheckReport {
   uint64_t pending_pages = 0;  // of free_pages, those whose retiring commit is recorded
   uint64_t keys = 0;
   uint64_t used_bytes = 0;  // bytes in use in tree pages (for fill factor)
+  uint32_t retain_generations = 0;          // the meta's
+  std::vector<RetainedGeneration> retained;  // valid history records, oldest first
 
   // Every page the snapshot accounts for, when CheckOptions::map_pages; a page in
   // [2, page_count) that is absent is leaked.

@@ -41,6 +41,7 @@ struct ScopeItem {
   std::vector<ScopeColumn> columns;
   int base = 0;            // the slot of column 0
   int rowid_slot = -1;     // tables: the slot after the columns
+  std::optional<uint64_t> as_of;  // tables: FROM t AS OF GENERATION g
   std::vector<bool> used;  // columns some bound expression reads
 };
 
@@ -65,6 +66,7 @@ struct RunEnv;  // operators.h
 // What the binder and planner share while one statement is planned.
 struct PlanEnv {
   const Catalog* catalog = nullptr;
+  Store* store = nullptr;  // for tables AS OF GENERATION (time travel)
   // The statement's transaction and parameters, filled in when it runs; subqueries run in it.
   std::shared_ptr<RunEnv> run;
   int max_parameter = 0;

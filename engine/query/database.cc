@@ -181,6 +181,54 @@ namespace strata::query {
 Status Database::run_pragma(const sql::Pragma& pragma, Statement* stmt) {
   std::string name = pragma.name.name;
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto answer = [&](std::string column, int64_t value) {
+    auto out = std::make_unique<Statement::Run>();
+    out->materialized = true;
+    out->buffer.push_back({Value::integer(value)});
+    stmt->names_ = {std::move(column)};
+    stmt->run_ = std::move(out);
+    return Status::ok();
+  };
+  if (name == "generation") {
+    // PRAGMA generation: the commit this connection reads (inside a write transaction, the
+    // one it started from; its commit will be that + 1). Strata's own, for time travel.
+    if (pragma.value_kind != sql::PragmaValueKind::kNone) {
+      return at(stmt->stmt_->pos, Status::invalid_argument("PRAGMA generation is read-only"));
+    }
+    std::unique_ptr<ReadTx> holder;
+    STRATA_ASSIGN(Tx* tx, read_view(&holder));
+    const uint64_t generation = tx->generation();
+    if (holder) STRATA_TRY(holder->end());
+    return answer("generation", static_cast<int64_t>(generation));
+  }
+  if (name == "retain_generations") {
+    // PRAGMA retain_generations [= N]: how many generations before the newest stay readable
+    // (SELECT ... FROM t AS OF GENERATION g). Setting it is a write, committed with the
+    // transaction (at once in autocommit).
+    if (pragma.value_kind == sql::PragmaValueKind::kNone) {
+      if (tx_) return answer("retain_generations", tx_->retain_generations());
+      std::unique_ptr<ReadTx> holder;
+      STRATA_TRY(read_view(&holder).status_or_ok());
+      if (holder) STRATA_TRY(holder->end());
+      return answer("retain_generations", store_->meta().retain_generations);
+    }
+    const std::string& text = pragma.value;
+    uint64_t n = 0;
+    bool valid = pragma.value_kind == sql::PragmaValueKind::kNumber && !text.empty();
+    for (size_t i = (valid && text[0] == '+') ? 1 : 0; valid && i < text.size(); ++i) {
+      valid = std::isdigit(static_cast<unsigned char>(text[i])) && n <= INT32_MAX;
+      if (valid) n = n * 10 + static_cast<uint64_t>(text[i] - '0');
+    }
+    if (!valid || n > INT32_MAX) {
+      return at(stmt->stmt_->pos,
+                Status::invalid_argument("PRAGMA retain_generations takes a whole number from 0 "
+                                         "to 2147483647, not " + text));
+    }
+    STRATA_ASSIGN(WriteTx * tx, write_tx());
+    tx->set_retain_generations(static_cast<uint32_t>(n));
+    if (!explicit_tx_) STRATA_TRY(finish_statement(true));
+    return answer("retain_generations", static_cast<int64_t>(n));
+  }
   if (name != "busy_timeout") {
     return at(stmt->stmt_->pos, Status::unsupported("PRAGMA " + pragma.name.name));
   }

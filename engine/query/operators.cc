@@ -89,11 +89,35 @@ Result<bool> OneRowOp::next() {
 
 void OneRowOp::explain(Explainer* out, int depth) const { out->line(depth, "NoTable (one row)"); }
 
+// ---------------------------------------------------------------- PastSnapshots
+
+Result<PastSnapshots::Entry*> PastSnapshots::open(uint64_t generation) {
+  auto it = entries_.find(generation);
+  if (it != entries_.end()) return &it->second;
+  STRATA_ASSIGN(std::unique_ptr<ReadTx> tx, store_->begin_read_at(generation));
+  STRATA_ASSIGN(Catalog catalog, Catalog::load(tx.get()));
+  Entry& entry = entries_[generation];
+  entry.tx = std::move(tx);
+  entry.catalog = std::make_unique<Catalog>(std::move(catalog));
+  return &entry;
+}
+
+Result<Tx*> PastSnapshots::tx(uint64_t generation) {
+  STRATA_ASSIGN(Entry * entry, open(generation));
+  return static_cast<Tx*>(entry->tx.get());
+}
+
+Result<const Catalog*> PastSnapshots::catalog(uint64_t generation) {
+  STRATA_ASSIGN(Entry * entry, open(generation));
+  return static_cast<const Catalog*>(entry->catalog.get());
+}
+
 // ---------------------------------------------------------------- TableScanOp
 
 TableScanOp::TableScanOp(Level* level, const ScopeItem& item, AccessPath path, bool inner)
     : FrameOp(level),
       path_(std::move(path)),
+      as_of_(item.as_of),
       base_(item.base),
       rowid_slot_(item.rowid_slot),
       columns_(static_cast<int>(item.columns.size())),
@@ -105,7 +129,12 @@ Status TableScanOp::open() {
   // statement's next execution) may read in another transaction.
   if (!source_ || source_opens_ != level_->opens) {
     source_opens_ = level_->opens;
-    source_ = std::make_unique<RowSource>(level_->tx, &path_, &counters_);
+    Tx* tx = level_->tx;
+    if (as_of_) {
+      if (level_->past == nullptr) return Status::internal("AS OF scan without its snapshots");
+      STRATA_ASSIGN(tx, level_->past->tx(*as_of_));
+    }
+    source_ = std::make_unique<RowSource>(tx, &path_, &counters_);
     bool all = std::all_of(needed_.begin(), needed_.end(), [](bool b) { return b; });
     source_->set_needed(all ? nullptr : &needed_);
   }
@@ -141,7 +170,9 @@ void TableScanOp::explain(Explainer* out, int depth) const {
     counters =
         count_text("scanned", counters_.scanned) + " " + count_text("pages", counters_.pages);
   }
-  out->line(depth, path_.describe(), counters);
+  std::string text = path_.describe();
+  if (as_of_) text += " AS OF GENERATION " + std::to_string(*as_of_);
+  out->line(depth, text, counters);
 }
 
 // ---------------------------------------------------------------- SubqueryScanOp
@@ -157,7 +188,7 @@ SubqueryScanOp::SubqueryScanOp(Level* level, const ScopeItem& item, std::shared_
 
 Status SubqueryScanOp::open() {
   ++loops_;
-  RunEnv env{level_->tx, level_->ctx.parameters, level_->ctx.outer};
+  RunEnv env{level_->tx, level_->ctx.parameters, level_->ctx.outer, level_->past};
   position_ = 0;
   if (!materialize_) {
     streaming_ = true;
@@ -669,6 +700,7 @@ ProjectOp::ProjectOp(std::unique_ptr<Level> level, std::unique_ptr<FrameOp> sour
 Status ProjectOp::open(const RunEnv& env) {
   ++level_->opens;
   level_->tx = env.tx;
+  level_->past = env.past;
   level_->ctx.slots = level_->frame.data();
   level_->ctx.outer = env.outer;
   level_->ctx.parameters = env.parameters;
@@ -977,6 +1009,7 @@ void MergeCompoundOp::explain(Explainer* out, int depth) const {
 
 Status ValuesOp::open(const RunEnv& env) {
   level_->tx = env.tx;
+  level_->past = env.past;
   level_->ctx.slots = level_->frame.data();
   level_->ctx.outer = env.outer;
   level_->ctx.parameters = env.parameters;
@@ -1012,7 +1045,7 @@ std::vector<std::string> QueryPlan::explain(bool analyze) const {
 
 Status SubqueryRunner::run(const EvalContext& ctx, size_t max_rows) {
   ++runs_;
-  RunEnv env{env_->tx, env_->parameters, &ctx};
+  RunEnv env{env_->tx, env_->parameters, &ctx, env_->past};
   STRATA_TRY(plan_->open(env));
   rows_.clear();
   complete_ = false;

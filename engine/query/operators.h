@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -60,12 +61,33 @@ class Explainer {
   std::vector<std::string> lines_;
 };
 
+// Time travel: the snapshots of retained generations a statement reads (FROM t AS OF
+// GENERATION g), each with the catalog it had. Opened while the statement is planned, so
+// the plan and its rows come from one snapshot; ended when the statement's run ends.
+class PastSnapshots {
+ public:
+  explicit PastSnapshots(Store* store) : store_(store) {}
+  // Opens generation g's snapshot unless already open.
+  Result<Tx*> tx(uint64_t generation);
+  Result<const Catalog*> catalog(uint64_t generation);
+
+ private:
+  struct Entry {
+    std::unique_ptr<ReadTx> tx;
+    std::unique_ptr<Catalog> catalog;
+  };
+  Result<Entry*> open(uint64_t generation);
+  Store* store_;
+  std::map<uint64_t, Entry> entries_;
+};
+
 // One query level's frame and what its expressions evaluate against.
 struct Level {
   explicit Level(int slots) : frame(static_cast<size_t>(slots)) {}
   std::vector<Value> frame;
   EvalContext ctx;  // ctx.slots = frame.data() once opened
   Tx* tx = nullptr;
+  std::shared_ptr<PastSnapshots> past;  // tables AS OF GENERATION read here
   uint64_t opens = 0;  // top-level opens (ProjectOp::open): each may bring another tx
 };
 
@@ -74,6 +96,7 @@ struct RunEnv {
   Tx* tx = nullptr;
   const std::vector<Value>* parameters = nullptr;
   const EvalContext* outer = nullptr;  // the enclosing query's row, for a subquery
+  std::shared_ptr<PastSnapshots> past;  // set by the planner when a table is read AS OF
 };
 
 class FrameOp {
@@ -128,6 +151,7 @@ class TableScanOp : public FrameOp {
 
  private:
   AccessPath path_;
+  std::optional<uint64_t> as_of_;  // read this retained generation, not the level's tx
   int base_, rowid_slot_, columns_;
   std::vector<bool> needed_;
   bool inner_;  // the inner side of a nested loop: report loops

@@ -99,6 +99,7 @@ struct FromItem {
   bool natural = false;
   sql::IndexHint hint = sql::IndexHint::kNone;
   const IndexDef* forced_index = nullptr;
+  const Catalog* catalog = nullptr;  // tables: the catalog of the generation read
   sql::SourcePos pos;
   double rows = 0;  // estimate
 };
@@ -197,10 +198,30 @@ Status CorePlanner::add_table_name(const sql::TableRef& ref, const sql::TableNam
                 Status::not_found("no such table: " + tn.name.schema + "." + tn.name.name));
     }
   }
-  const Catalog& catalog = *env_->catalog;
+  const Catalog* in = env_->catalog;
+  if (tn.as_of_generation) {
+    // A retained generation, read in its own snapshot with the catalog it had.
+    if (env_->store == nullptr || env_->run == nullptr) {
+      return unsupported(ref.pos, "AS OF GENERATION here");
+    }
+    if (!env_->run->past) env_->run->past = std::make_shared<PastSnapshots>(env_->store);
+    Result<const Catalog*> past = env_->run->past->catalog(*tn.as_of_generation);
+    if (!past.ok()) return at(ref.pos, past.status());
+    in = *past;
+    env_->reusable = false;  // the snapshot ends with the run
+    if (in->table(tn.name.name) == nullptr) {
+      if (in->view(tn.name.name) != nullptr) {
+        return unsupported(ref.pos, "AS OF GENERATION on a view (name its tables instead)");
+      }
+      return at(ref.pos, Status::not_found("no such table: " + tn.name.name + " in generation " +
+                                           std::to_string(*tn.as_of_generation)));
+    }
+  }
+  const Catalog& catalog = *in;
   if (const TableDef* table = catalog.table(tn.name.name)) {
     FromItem item;
     item.table = table;
+    item.catalog = in;
     item.pos = ref.pos;
     item.hint = tn.hint;
     if (tn.hint == sql::IndexHint::kIndexedBy) {
@@ -214,6 +235,7 @@ Status CorePlanner::add_table_name(const sql::TableRef& ref, const sql::TableNam
     ScopeItem si;
     si.name = tn.alias.empty() ? table->name : tn.alias;
     si.table = table;
+    si.as_of = tn.as_of_generation;
     for (const ColumnDef& c : table->columns)
       si.columns.push_back({c.name, {c.affinity, true}, false});
     items_.push_back(std::move(item));
@@ -487,8 +509,8 @@ double CorePlanner::column_distinct(int item, int column) const {
   double rows = std::max(1.0, fi.rows);
   if (fi.table == nullptr) return std::max(1.0, rows / 10);
   if (column == kRowidColumn) return rows;
-  TableEstimate est = estimate_table(*env_->catalog, *fi.table);
-  for (const IndexDef* idx : env_->catalog->indexes_of(*fi.table)) {
+  TableEstimate est = estimate_table(*fi.catalog, *fi.table);
+  for (const IndexDef* idx : fi.catalog->indexes_of(*fi.table)) {
     if (idx->columns[0] != column) continue;
     if (idx->unique && idx->columns.size() == 1) return rows;
     return std::max(1.0, rows / est.rows_per_key(*idx, 1));
@@ -581,7 +603,7 @@ Step CorePlanner::evaluate_step(int item, uint64_t before, double nout_before) {
     AccessRequest req;
     req.table = fi.table;
     req.item = item;
-    req.catalog = env_->catalog;
+    req.catalog = fi.catalog;
     req.conjuncts = inside;
     req.available = before;
     req.hint = fi.hint;
@@ -679,7 +701,7 @@ Result<std::unique_ptr<FrameOp>> CorePlanner::scan_of(
   AccessRequest req;
   req.table = fi.table;
   req.item = item;
-  req.catalog = env_->catalog;
+  req.catalog = fi.catalog;
   for (size_t c : conjuncts) req.conjuncts.push_back(conjuncts_[c].expr.get());
   req.available = available;
   req.order_by = order_by;

@@ -354,6 +354,7 @@ Status start_select(Database* db, Tx* tx, const sql::Select& select,
   if (run->plan == nullptr) {
     PlanEnv env;
     env.catalog = &db->catalog();
+    env.store = db->store();
     env.run = std::make_shared<RunEnv>();
     STRATA_ASSIGN(run->plan, plan_select(&env, select, nullptr));
     run->env = env.run;
@@ -510,6 +511,7 @@ namespace {
 PlanEnv write_env(Database* db, WriteTx* tx, const std::vector<Value>* params) {
   PlanEnv env;
   env.catalog = &db->catalog();
+  env.store = db->store();
   env.run = std::make_shared<RunEnv>();
   env.run->tx = tx;
   env.run->parameters = params;

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -347,6 +348,8 @@ enum class IndexHint : uint8_t { kNone, kIndexedBy, kNotIndexed };
 // [schema.]name [[AS] alias] [INDEXED BY index | NOT INDEXED]
 struct TableName {
   QualifiedName name;
+  // t AS OF GENERATION g (FROM only): the table as retained generation g committed it.
+  std::optional<uint64_t> as_of_generation;
   std::string alias;
   IndexHint hint = IndexHint::kNone;
   std::string index;  // kIndexedBy

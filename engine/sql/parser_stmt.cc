@@ -1,5 +1,6 @@
 // SELECT (compounds, cores, FROM and joins) and the other statements: DDL, DML,
 // transactions, ANALYZE, PRAGMA, EXPLAIN.
+#include <charconv>
 #include <limits>
 #include <utility>
 
@@ -307,7 +308,7 @@ Result<TableName> ParserImpl::parse_qualified_table(bool bare_alias) {
   TableName table;
   STRATA_ASSIGN(table.name, parse_qualified_name("table name"));
   if (at(TokenKind::kLParen)) return unsupported(peek(), "table-valued functions");
-  // t AS OF GENERATION g: time travel over retained snapshots is not built yet (issue 10).
+  // t AS OF GENERATION g: a retained generation of the table (time travel; FROM only).
   auto spelled = [](std::string_view text, std::string_view word) {
     if (text.size() != word.size()) return false;
     for (size_t i = 0; i < text.size(); ++i) {
@@ -316,7 +317,27 @@ Result<TableName> ParserImpl::parse_qualified_table(bool bare_alias) {
     return true;
   };
   if (at(TokenKind::kAs) && spelled(peek(1).text, "of") && spelled(peek(2).text, "generation")) {
-    return unsupported(peek(), "AS OF (time travel over retained generations)");
+    Token as = take();
+    if (!bare_alias) {
+      return fail_at(as, StatusCode::kInvalidArgument,
+                     "AS OF GENERATION reads a past generation, which cannot be changed: only a "
+                     "table read in FROM may carry it");
+    }
+    take();
+    take();
+    if (lexed(0).is_error) return lex_error();
+    if (!at(TokenKind::kInteger)) return syntax_error("a generation number");
+    Token number = take();
+    uint64_t generation = 0;
+    const char* first = number.text.data();
+    const char* last = first + number.text.size();
+    auto [end, ec] = std::from_chars(first, last, generation);
+    if (ec != std::errc() || end != last) {
+      return fail_at(number, StatusCode::kInvalidArgument,
+                     "generation " + std::string(number.text) +
+                         " is not a decimal number of at most 20 digits");
+    }
+    table.as_of_generation = generation;
   }
   if (bare_alias) {
     STRATA_ASSIGN(table.alias, parse_optional_alias());

@@ -369,6 +369,10 @@ class Printer {
 
   void table_name(const TableName& t) {
     out += qualified(t.name);
+    if (t.as_of_generation) {
+      out += " AS OF GENERATION ";
+      out += std::to_string(*t.as_of_generation);
+    }
     if (!t.alias.empty()) {
       out += " AS ";
       out += quote_identifier(t.alias);
