@@ -559,8 +559,6 @@ TEST(ParserErrors, UnsupportedConstructsSayWhatAndWhere) {
     return s.message();
   };
   EXPECT_EQ(unsupported("WITH x AS (SELECT 1) SELECT * FROM x"), "1:1: unsupported: WITH clause");
-  EXPECT_EQ(unsupported("SELECT * FROM t AS OF GENERATION 3"),
-            "1:17: unsupported: AS OF (time travel over retained generations)");
   EXPECT_EQ(unsupported("SELECT * FROM t WHERE a IN (WITH x AS (SELECT 1) SELECT 1)"),
             "1:29: unsupported: WITH clause");
   EXPECT_EQ(unsupported("SELECT row_number() OVER (ORDER BY a) FROM t"),
@@ -853,6 +851,40 @@ TEST(ParserAst, EqualityIgnoresPositionsButNotMeaning) {
   StmtPtr copy = *a;  // deep copy
   EXPECT_TRUE(*copy == **a);
   EXPECT_NE(copy.get(), a->get());
+}
+
+}  // namespace
+}  // namespace strata::sql
+
+namespace strata::sql {
+namespace {
+
+// Time travel: t AS OF GENERATION g, in FROM only (issue 10).
+TEST(ParserTimeTravel, AsOfGenerationPrintsAndParsesBack) {
+  EXPECT_EQ(stmt("SELECT * FROM t AS OF GENERATION 3"), "SELECT * FROM t AS OF GENERATION 3");
+  EXPECT_EQ(stmt("select a from t as of generation 12 as old where a > 1"),
+            "SELECT a FROM t AS OF GENERATION 12 AS old WHERE (a > 1)");
+  EXPECT_EQ(stmt("SELECT * FROM t AS OF GENERATION 7 o JOIN t USING (a)"),
+            "SELECT * FROM t AS OF GENERATION 7 AS o JOIN t USING (a)");
+  EXPECT_EQ(stmt("INSERT INTO t SELECT * FROM t AS OF GENERATION 18446744073709551615"),
+            "INSERT INTO t SELECT * FROM t AS OF GENERATION 18446744073709551615");
+  // Without GENERATION, AS OF is an alias named "of", as in SQLite.
+  EXPECT_EQ(stmt("SELECT * FROM t AS of"), "SELECT * FROM t AS \"of\"");
+}
+
+TEST(ParserTimeTravel, AsOfGenerationErrorsSayWhere) {
+  EXPECT_EQ(stmt_status("SELECT * FROM t AS OF GENERATION x").message(),
+            "1:34: near \"x\": syntax error, expected a generation number");
+  EXPECT_EQ(stmt_status("SELECT * FROM t AS OF GENERATION 99999999999999999999").message(),
+            "1:34: generation 99999999999999999999 is not a decimal number of at most 20 digits");
+  EXPECT_EQ(stmt_status("SELECT * FROM t AS OF GENERATION 0x10").code(),
+            StatusCode::kInvalidArgument);
+  Status update = stmt_status("UPDATE t AS OF GENERATION 3 SET a = 1");
+  EXPECT_EQ(update.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(update.message().find("1:10: AS OF GENERATION reads a past generation"),
+            std::string::npos)
+      << update.message();
+  EXPECT_EQ(stmt_status("DELETE FROM t AS OF GENERATION 3").code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
