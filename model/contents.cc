@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "engine/query/catalog.h"
@@ -148,24 +149,31 @@ Result<std::string> sqlite_contents(sqlite3* db) {
   return out;
 }
 
-Result<std::string> strata_contents(query::Database* db) {
+namespace {
+// The contents under `past` (a retained generation's catalog, its rows read AS OF GENERATION
+// `as_of`), or the connection's own when past is null.
+Result<std::string> contents_of(query::Database* db, const query::Catalog* past,
+                                std::optional<uint64_t> as_of) {
+  auto catalog = [&]() -> const query::Catalog& { return past ? *past : db->catalog(); };
+  const std::string from_suffix =
+      as_of ? " AS OF GENERATION " + std::to_string(*as_of) : std::string();
   // Names first: preparing a statement may reload the catalog, which ends the life of every
   // TableDef pointer taken before it (a crash the model checker hit with --faults all).
   std::vector<std::string> names;
-  for (const query::TableDef* table : db->catalog().tables()) names.push_back(table->name);
+  for (const query::TableDef* table : catalog().tables()) names.push_back(table->name);
   std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
     return query::lower(a) < query::lower(b);
   });
   std::string out;
   for (const std::string& name : names) {
-    const query::TableDef* table = db->catalog().table(name);
+    const query::TableDef* table = catalog().table(name);
     if (table == nullptr) return Status::internal("table " + name + " left the catalog");
     out += "table " + query::lower(table->name) + "\n";
     for (const query::ColumnDef& c : table->columns) {
       out += "column " + query::lower(c.name) + " " + c.declared_type + "\n";
     }
     std::vector<IndexLine> indexes;
-    for (const query::IndexDef* index : db->catalog().indexes_of(*table)) {
+    for (const query::IndexDef* index : catalog().indexes_of(*table)) {
       IndexLine line{index->name, index->unique, {}};
       for (int position : index->columns) {
         line.columns.push_back(table->columns[static_cast<size_t>(position)].name);
@@ -178,7 +186,7 @@ Result<std::string> strata_contents(query::Database* db) {
     for (const IndexLine& index : indexes) out += index_line(index);
     STRATA_ASSIGN(
         std::unique_ptr<query::Statement> stmt,
-        db->prepare("SELECT rowid, * FROM " + quote_name(name) + " ORDER BY rowid"));
+        db->prepare("SELECT rowid, * FROM " + quote_name(name) + from_suffix + " ORDER BY rowid"));
     while (true) {
       STRATA_ASSIGN(bool has_row, stmt->step());
       if (!has_row) break;
@@ -188,12 +196,24 @@ Result<std::string> strata_contents(query::Database* db) {
     }
   }
   std::vector<std::string> views;
-  for (const query::ViewDef* v : db->catalog().views()) {
+  for (const query::ViewDef* v : catalog().views()) {
     if (!v->temporary) views.push_back(query::lower(v->name));
   }
   std::sort(views.begin(), views.end());
   for (const std::string& v : views) out += "view " + v + "\n";
   return out;
+}
+}  // namespace
+
+Result<std::string> strata_contents(query::Database* db) {
+  return contents_of(db, nullptr, std::nullopt);
+}
+
+Result<std::string> strata_contents_as_of(query::Database* db, uint64_t generation) {
+  STRATA_ASSIGN(std::unique_ptr<ReadTx> tx, db->store()->begin_read_at(generation));
+  STRATA_ASSIGN(query::Catalog past, query::Catalog::load(tx.get()));
+  STRATA_TRY(tx->end());
+  return contents_of(db, &past, generation);
 }
 
 Result<std::unique_ptr<oracle::Sqlite>> copy_sqlite(sqlite3* from) {

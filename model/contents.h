@@ -31,6 +31,9 @@ namespace strata::model {
 
 Result<std::string> sqlite_contents(sqlite3* db);
 Result<std::string> strata_contents(query::Database* db);
+// Retained generation g of the connection's file (time travel): its catalog, and its rows read
+// with SELECT ... AS OF GENERATION g. not_found when g is not retained.
+Result<std::string> strata_contents_as_of(query::Database* db, uint64_t generation);
 
 // A new in-memory SQLite database with the committed contents of `from`.
 // REQUIRES: no write transaction is open on from.
