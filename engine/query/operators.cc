@@ -91,25 +91,25 @@ void OneRowOp::explain(Explainer* out, int depth) const { out->line(depth, "NoTa
 
 // ---------------------------------------------------------------- PastSnapshots
 
-Result<PastSnapshots::Entry*> PastSnapshots::open(uint64_t generation) {
+Result<PastSnapshots::Entry*> PastSnapshots::entry(uint64_t generation) {
   auto it = entries_.find(generation);
   if (it != entries_.end()) return &it->second;
   STRATA_ASSIGN(std::unique_ptr<ReadTx> tx, store_->begin_read_at(generation));
   STRATA_ASSIGN(Catalog catalog, Catalog::load(tx.get()));
-  Entry& entry = entries_[generation];
-  entry.tx = std::move(tx);
-  entry.catalog = std::make_unique<Catalog>(std::move(catalog));
-  return &entry;
+  Entry& made = entries_[generation];
+  made.tx = std::move(tx);
+  made.catalog = std::make_unique<Catalog>(std::move(catalog));
+  return &made;
 }
 
 Result<Tx*> PastSnapshots::tx(uint64_t generation) {
-  STRATA_ASSIGN(Entry * entry, open(generation));
-  return static_cast<Tx*>(entry->tx.get());
+  STRATA_ASSIGN(Entry * e, entry(generation));
+  return static_cast<Tx*>(e->tx.get());
 }
 
 Result<const Catalog*> PastSnapshots::catalog(uint64_t generation) {
-  STRATA_ASSIGN(Entry * entry, open(generation));
-  return static_cast<const Catalog*>(entry->catalog.get());
+  STRATA_ASSIGN(Entry * e, entry(generation));
+  return static_cast<const Catalog*>(e->catalog.get());
 }
 
 // ---------------------------------------------------------------- TableScanOp

@@ -76,7 +76,7 @@ class PastSnapshots {
     std::unique_ptr<ReadTx> tx;
     std::unique_ptr<Catalog> catalog;
   };
-  Result<Entry*> open(uint64_t generation);
+  Result<Entry*> entry(uint64_t generation);
   Store* store_;
   std::map<uint64_t, Entry> entries_;
 };

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -41,6 +42,29 @@ struct RunStats {
   size_t readers_checked = 0;
   size_t commits_seen_by_readers = 0;  // commits that happened while a checked reader was open
 };
+
+struct Ran {
+  std::string sql;
+  bool in_tx = false;  // SQLite was inside a transaction when it ran
+};
+
+// Renders generated step `i` for SQLite's schema now and runs it on both engines; nullopt
+// (after a test failure) when it cannot be rendered or only one engine succeeds.
+std::optional<Ran> run_on_both(const Step& step, size_t i, oracle::Sqlite* sqlite,
+                               oracle::StrataRunner* strata) {
+  Result<Schema> schema = read_schema(sqlite->handle());
+  EXPECT_OK(schema);
+  if (!schema.ok()) return std::nullopt;
+  Ran ran;
+  ran.in_tx = sqlite3_get_autocommit(sqlite->handle()) == 0;
+  ran.sql = render_statement(step.choices, *schema, ran.in_tx);
+  oracle::SqlResult expected = sqlite->execute(ran.sql);
+  oracle::SqlResult actual = strata->execute(ran.sql);
+  EXPECT_EQ(expected.ok, actual.ok) << "statement " << i << ": " << ran.sql
+                                    << "\nsqlite: " << expected.error << "; strata: " << actual.error;
+  if (expected.ok != actual.ok) return std::nullopt;
+  return ran;
+}
 
 // Runs `statements` generated statements with readers; returns what it checked.
 RunStats run_workload(uint64_t seed, size_t statements) {
@@ -84,18 +108,10 @@ RunStats run_workload(uint64_t seed, size_t statements) {
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step step = steps[i].value();
     if (step.kind != StepKind::kSql) continue;
-    Result<Schema> schema = read_schema((*sqlite)->handle());
-    EXPECT_OK(schema);
-    if (!schema.ok()) return stats;
-    const bool in_tx = sqlite3_get_autocommit((*sqlite)->handle()) == 0;
-    const std::string sql = render_statement(step.choices, *schema, in_tx);
-    SCOPED_TRACE("statement " + std::to_string(i) + ": " + sql);
-
     const uint64_t before = writer->store()->meta().generation;
-    oracle::SqlResult expected = (*sqlite)->execute(sql);
-    oracle::SqlResult actual = (*strata)->execute(sql);
-    EXPECT_EQ(expected.ok, actual.ok) << "sqlite: " << expected.error << "; strata: " << actual.error;
-    if (expected.ok != actual.ok) return stats;
+    std::optional<Ran> ran = run_on_both(step, i, sqlite->get(), strata->get());
+    if (!ran) return stats;
+    SCOPED_TRACE("statement " + std::to_string(i) + ": " + ran->sql);
     const uint64_t now = writer->store()->meta().generation;
     if (now != before) {
       EXPECT_EQ(now, before + 1);
@@ -206,17 +222,11 @@ TimeTravelStats run_time_travel(uint64_t seed, size_t statements, uint32_t retai
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step step = steps[i].value();
     if (step.kind != StepKind::kSql) continue;
-    Result<Schema> schema = read_schema((*sqlite)->handle());
-    EXPECT_OK(schema);
-    if (!schema.ok()) return stats;
-    const bool in_tx = sqlite3_get_autocommit((*sqlite)->handle()) == 0;
-    const std::string sql = render_statement(step.choices, *schema, in_tx);
-    SCOPED_TRACE("statement " + std::to_string(i) + ": " + sql);
     const uint64_t before = writer->store()->meta().generation;
-    oracle::SqlResult expected = (*sqlite)->execute(sql);
-    oracle::SqlResult actual = (*strata)->execute(sql);
-    EXPECT_EQ(expected.ok, actual.ok) << "sqlite: " << expected.error << "; strata: " << actual.error;
-    if (expected.ok != actual.ok) return stats;
+    std::optional<Ran> ran = run_on_both(step, i, sqlite->get(), strata->get());
+    if (!ran) return stats;
+    SCOPED_TRACE("statement " + std::to_string(i) + ": " + ran->sql);
+    const bool in_tx = ran->in_tx;
     if (writer->store()->meta().generation != before) {
       record();
       // Past generations through the other connection, now and then through the writer
